@@ -1,0 +1,229 @@
+import { proxy } from 'comlink';
+import { DEFAULTS } from '../defaults';
+import { VolumeCacheError } from '../errors';
+import { deriveCacheKey } from '../metadata/deriveCacheKey';
+import { resolveVolumeUrl } from '../metadata/resolveVolumeUrl';
+import type { EngineRequest, ProgressCallback } from '../protocol';
+import { installErrorTransferHandler } from '../shared/errorTransfer';
+import type {
+  CacheConfig,
+  CacheEntry,
+  CacheStats,
+  CleanupReport,
+  DownloadProgress,
+  GetOptions,
+  GetResult,
+  PinOptions,
+  PrefetchOptions,
+  PrefetchResult,
+  VolumeCacheOptions,
+} from '../types';
+import { startEngine } from './startEngine';
+
+export interface VolumeCache {
+  /** The partition name. */
+  readonly name: string;
+  /** The volume as an OPFS-backed File (downloaded and cached if needed). */
+  getFile(url: string | URL, options?: GetOptions): Promise<File>;
+  /** The volume with how it was answered and its entry. */
+  get(url: string | URL, options?: GetOptions): Promise<GetResult>;
+  /** The volume's bytes in memory. */
+  getArrayBuffer(url: string | URL, options?: GetOptions): Promise<ArrayBuffer>;
+  /** The cached File, expired or not, without touching the network; null if not cached. */
+  getCachedFile(url: string | URL): Promise<File | null>;
+  /** Downloads volumes into the cache; settles when all are done, never rejects for one URL. */
+  prefetch(urls: Iterable<string | URL>, options?: PrefetchOptions): Promise<PrefetchResult[]>;
+  /** Downloads what is missing and pins it: never evicted, never expired away. */
+  pin(url: string | URL, options?: PinOptions): Promise<CacheEntry>;
+  pin(urls: Iterable<string | URL>, options?: PinOptions): Promise<CacheEntry[]>;
+  unpin(url: string | URL): Promise<boolean>;
+  /** Removes one entry; true if it existed. */
+  invalidate(url: string | URL): Promise<boolean>;
+  /** Removes every entry, pinned ones included. */
+  clear(): Promise<void>;
+  /** Removes expired unpinned entries and leftovers, and evicts down to maxBytes. */
+  cleanup(): Promise<CleanupReport>;
+  stats(): Promise<CacheStats>;
+  /** Entries, most recently used first. */
+  entries(): Promise<CacheEntry[]>;
+  /** Changes and persists maxBytes / defaultTtlSeconds; shrinking maxBytes evicts at once. */
+  configure(patch: Partial<CacheConfig>): Promise<CacheConfig>;
+  /** Asks the browser to keep this origin's storage under pressure (navigator.storage.persist()). */
+  requestPersistence(): Promise<boolean>;
+  /** Stops the worker; later calls reject with `closed`. */
+  close(): void;
+}
+
+/** Opens (or creates) a cache partition and starts its worker. */
+export async function createVolumeCache(options: VolumeCacheOptions = {}): Promise<VolumeCache> {
+  if (typeof options !== 'object' || options === null) throw new VolumeCacheError('invalid-argument', 'createVolumeCache() takes an options object.');
+  if (options.cacheKey !== undefined && typeof options.cacheKey !== 'function') {
+    throw new VolumeCacheError('invalid-argument', 'cacheKey must be a function (url: URL) => string.');
+  }
+  const persistence = options.persistence ?? DEFAULTS.persistence;
+  if (!['on-first-pin', 'at-start', 'manual'].includes(persistence)) {
+    throw new VolumeCacheError('invalid-argument', `persistence must be "on-first-pin", "at-start" or "manual", got ${JSON.stringify(persistence)}.`);
+  }
+  installErrorTransferHandler();
+  const name = options.name ?? DEFAULTS.name;
+  const { engine, inWorker, terminate } = await startEngine(
+    {
+      name,
+      verifyOnRead: options.verifyOnRead === true,
+      ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+      ...(options.defaultTtlSeconds !== undefined ? { defaultTtlSeconds: options.defaultTtlSeconds } : {}),
+    },
+    options.worker,
+  );
+
+  let closed = false;
+  let persistenceAsked = false;
+  const base = typeof location !== 'undefined' ? location.href : undefined;
+
+  const ensureOpen = (): void => {
+    if (closed) throw new VolumeCacheError('closed', 'This cache was closed.');
+  };
+  const keyOf = (url: string | URL): { url: string; key: string } => {
+    const resolved = resolveVolumeUrl(url, base);
+    return { url: resolved.href, key: deriveCacheKey(resolved, options.cacheKey) };
+  };
+  const progressArg = (callback: ((progress: DownloadProgress) => void) | undefined): ProgressCallback | undefined => {
+    if (callback === undefined) return undefined;
+    if (typeof callback !== 'function') throw new VolumeCacheError('invalid-argument', 'onProgress must be a function.');
+    return inWorker ? proxy(callback) : callback;
+  };
+
+  /** Runs one engine call with its AbortSignal wired to the engine's abort(requestId). */
+  async function withRequest<T>(
+    url: string | URL,
+    callOptions: GetOptions | PinOptions,
+    call: (request: EngineRequest, onProgress: ProgressCallback | undefined) => Promise<T>,
+  ): Promise<T> {
+    ensureOpen();
+    if (typeof callOptions !== 'object' || callOptions === null) throw new VolumeCacheError('invalid-argument', 'options must be an object.');
+    const { url: href, key } = keyOf(url);
+    const { signal } = callOptions;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw new VolumeCacheError('invalid-argument', 'signal must be an AbortSignal.');
+    if (signal?.aborted) throw new VolumeCacheError('aborted', `The request for ${href} was aborted before it started.`, { url: href });
+    const request: EngineRequest = { requestId: crypto.randomUUID(), url: href, key };
+    const get = callOptions as GetOptions;
+    if (get.ttlSeconds !== undefined) request.ttlSeconds = get.ttlSeconds;
+    if (get.integrity !== undefined) request.integrity = get.integrity;
+    if (get.respectNoStore !== undefined) request.respectNoStore = get.respectNoStore;
+    if (callOptions.headers !== undefined) request.headers = callOptions.headers;
+    if (callOptions.expect !== undefined) request.expect = callOptions.expect;
+    const onAbort = (): void => void engine.abort(request.requestId);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await call(request, progressArg(callOptions.onProgress));
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  const cache: VolumeCache = {
+    name,
+    async get(url, getOptions = {}) {
+      return withRequest(url, getOptions, (request, onProgress) => engine.get(request, onProgress));
+    },
+    async getFile(url, getOptions = {}) {
+      return (await cache.get(url, getOptions)).file;
+    },
+    async getArrayBuffer(url, getOptions = {}) {
+      return withRequest(url, getOptions, async (request, onProgress) => (await engine.getArrayBuffer(request, onProgress)).buffer);
+    },
+    async getCachedFile(url) {
+      ensureOpen();
+      const found = await engine.getCachedFile(keyOf(url).key);
+      return found ? found.file : null;
+    },
+    async prefetch(urls, prefetchOptions = {}) {
+      ensureOpen();
+      const list = [...urls];
+      const concurrency = prefetchOptions.concurrency ?? DEFAULTS.prefetchConcurrency;
+      if (!Number.isInteger(concurrency) || concurrency < 1) {
+        throw new VolumeCacheError('invalid-argument', `concurrency must be a whole number of at least 1, got ${String(concurrency)}.`);
+      }
+      const results: PrefetchResult[] = new Array(list.length);
+      let next = 0;
+      const getOptions: GetOptions = {};
+      if (prefetchOptions.onProgress) getOptions.onProgress = prefetchOptions.onProgress;
+      if (prefetchOptions.signal) getOptions.signal = prefetchOptions.signal;
+      const lane = async (): Promise<void> => {
+        while (next < list.length) {
+          const index = next++;
+          const url = String(list[index]);
+          try {
+            const { status } = await cache.get(url, getOptions);
+            results[index] = { url, ok: true, status };
+          } catch (error) {
+            const code = error instanceof VolumeCacheError ? error.code : 'network';
+            results[index] = { url, ok: false, code, message: error instanceof Error ? error.message : String(error) };
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, list.length) }, lane));
+      return results;
+    },
+    pin: (async (target: string | URL | Iterable<string | URL>, pinOptions: PinOptions = {}) => {
+      ensureOpen();
+      if (persistence === 'on-first-pin' && !persistenceAsked) {
+        persistenceAsked = true;
+        void cache.requestPersistence();
+      }
+      if (typeof target === 'string' || target instanceof URL) {
+        return withRequest(target, pinOptions, (request, onProgress) => engine.pin(request, onProgress));
+      }
+      const pinned: CacheEntry[] = [];
+      for (const url of target) pinned.push(await withRequest(url, pinOptions, (request, onProgress) => engine.pin(request, onProgress)));
+      return pinned;
+    }) as VolumeCache['pin'],
+    async unpin(url) {
+      ensureOpen();
+      return engine.unpin(keyOf(url).key);
+    },
+    async invalidate(url) {
+      ensureOpen();
+      return engine.invalidate(keyOf(url).key);
+    },
+    async clear() {
+      ensureOpen();
+      await engine.clear();
+    },
+    async cleanup() {
+      ensureOpen();
+      return engine.cleanup();
+    },
+    async stats() {
+      ensureOpen();
+      return engine.stats();
+    },
+    async entries() {
+      ensureOpen();
+      return engine.entries();
+    },
+    async configure(patch) {
+      ensureOpen();
+      return engine.configure(patch);
+    },
+    async requestPersistence() {
+      ensureOpen();
+      if (typeof navigator === 'undefined' || typeof navigator.storage?.persist !== 'function') return false;
+      try {
+        return await navigator.storage.persist();
+      } catch {
+        return false;
+      }
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      void Promise.resolve(engine.close())
+        .catch(() => undefined)
+        .finally(terminate);
+    },
+  };
+
+  if (persistence === 'at-start') void cache.requestPersistence();
+  return cache;
+}

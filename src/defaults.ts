@@ -1,0 +1,20 @@
+/** Defaults in one place; documented on the options that use them. */
+export const DEFAULTS = {
+  name: 'default',
+  maxBytes: 2 * 1024 ** 3,
+  defaultTtlSeconds: 7 * 24 * 60 * 60,
+  persistence: 'on-first-pin',
+  prefetchConcurrency: 2,
+  /** Progress events are throttled to this interval. */
+  progressIntervalMs: 100,
+  /** Resume attempts after a dropped connection before failing with `network`. */
+  resumeRetries: 4,
+  resumeBackoffMs: 250,
+} as const;
+
+/** Upper bounds that catch unit mistakes (ms for s, bits for bytes) rather than real limits. */
+export const LIMITS = {
+  maxBytes: 2 ** 53 - 1,
+  /** 100 years. */
+  ttlSeconds: 100 * 365 * 24 * 60 * 60,
+} as const;

@@ -1,0 +1,202 @@
+/**
+ * Public types shared by the page-side client, the worker engine and the
+ * service worker. Type-only: importing it never pulls code into a bundle.
+ */
+
+/** How a `get()` was answered. */
+export type CacheStatus =
+  /** Fresh entry served from OPFS; no network. */
+  | 'hit'
+  /** Downloaded now and cached. */
+  | 'miss'
+  /** Entry had expired; the server answered 304 and its expiry was renewed. */
+  | 'revalidated'
+  /** Entry had expired and revalidation failed (offline, 5xx); the old copy was served. */
+  | 'stale'
+  /** Downloaded but not cached: larger than maxBytes, no room beside pinned entries, or storage unavailable. */
+  | 'uncached';
+
+/** Summary of a NIfTI header, kept with each entry. */
+export interface NiftiSummary {
+  version: 1 | 2;
+  /** Sizes of the used dimensions, dims[1..dims[0]]. */
+  dims: number[];
+  /** Voxel sizes for the spatial dimensions (pixdim[1..3]), in `spatialUnits`. */
+  voxelSize: number[];
+  /** NIfTI datatype code, e.g. 2 (uint8), 4 (int16), 16 (float32). */
+  datatypeCode: number;
+  /** Datatype name, e.g. "uint8", "int16", "float32". */
+  datatype: string;
+  bitsPerVoxel: number;
+  littleEndian: boolean;
+  /** Whether the stored file is gzip-compressed (.nii.gz). */
+  compressed: boolean;
+  description: string;
+}
+
+/** One cached volume, as `entries()` lists it. Times are epoch milliseconds. */
+export interface CacheEntry {
+  /** Cache key: the URL without fragment, or what `cacheKey(url)` returned. */
+  key: string;
+  /** The URL it was last downloaded from. */
+  url: string;
+  bytes: number;
+  /** Lower-case hex SHA-256 of the stored bytes (as the caller receives them). */
+  sha256: string;
+  contentType: string;
+  etag: string | null;
+  lastModified: string | null;
+  createdAt: number;
+  lastAccessedAt: number;
+  expiresAt: number;
+  pinned: boolean;
+  /** Header summary, or null when cached with `expect: 'any'` and not NIfTI. */
+  nifti: NiftiSummary | null;
+}
+
+export interface DownloadProgress {
+  url: string;
+  /** Bytes received so far. */
+  loaded: number;
+  /** Expected bytes, or null when the server did not say. */
+  total: number | null;
+}
+
+export interface VolumeCacheOptions {
+  /**
+   * Partition name: separate OPFS directory and IndexedDB database.
+   * @default "default"
+   */
+  name?: string;
+  /**
+   * Budget for cached bytes; least-recently-used unpinned entries are evicted beyond it.
+   * Persisted with the partition.
+   * @default 2 GiB
+   */
+  maxBytes?: number;
+  /**
+   * How long an entry stays fresh before it is revalidated. Persisted with the partition.
+   * @default 7 days
+   */
+  defaultTtlSeconds?: number;
+  /** Maps a URL to its cache key, e.g. to drop signed-URL tokens. Runs on the page. */
+  cacheKey?: (url: URL) => string;
+  /**
+   * Re-hash the stored file on every read; a mismatch drops the entry and downloads again.
+   * @default false
+   */
+  verifyOnRead?: boolean;
+  /**
+   * When to call `navigator.storage.persist()`: on the first `pin()` (user intent),
+   * at start-up, or only when `requestPersistence()` is called.
+   * @default "on-first-pin"
+   */
+  persistence?: 'on-first-pin' | 'at-start' | 'manual';
+  /**
+   * The worker to drive, for bundlers that cannot follow `new URL(..., import.meta.url)`.
+   * By default the library starts its own module worker.
+   */
+  worker?: Worker;
+}
+
+export interface GetOptions {
+  /** Freshness for this entry; overrides `defaultTtlSeconds`. */
+  ttlSeconds?: number;
+  /** Subresource Integrity string, `sha256-<base64>`. A mismatch fails with `integrity`. */
+  integrity?: string;
+  /** Called at most every ~100 ms while downloading, and once at the end. */
+  onProgress?: (progress: DownloadProgress) => void;
+  /** Aborting stops the network transfer (unless another caller shares it). */
+  signal?: AbortSignal;
+  /** Extra request headers (e.g. Authorization). */
+  headers?: Record<string, string>;
+  /**
+   * `'nifti'` validates the whole file as NIfTI and fails with `not-nifti` or `corrupt`;
+   * `'any'` caches any body.
+   * @default "nifti"
+   */
+  expect?: 'nifti' | 'any';
+  /**
+   * Honour `Cache-Control: no-store` on the response (return it with status `uncached`).
+   * @default false
+   */
+  respectNoStore?: boolean;
+}
+
+export interface GetResult {
+  /** OPFS-backed File: reading it streams from disk, it is not held in memory. */
+  file: File;
+  status: CacheStatus;
+  /** The entry, or null when the result was not cached. */
+  entry: CacheEntry | null;
+}
+
+export interface PrefetchOptions {
+  /** @default 2 */
+  concurrency?: number;
+  onProgress?: (progress: DownloadProgress) => void;
+  signal?: AbortSignal;
+}
+
+export type PrefetchResult =
+  | { url: string; ok: true; status: CacheStatus }
+  | { url: string; ok: false; code: string; message: string };
+
+export interface PinOptions {
+  onProgress?: (progress: DownloadProgress) => void;
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+  expect?: 'nifti' | 'any';
+}
+
+/** A capability the cache could not use in this browser, which limits what it does. */
+export type MissingCapability = 'worker' | 'opfs' | 'sync-access-handle' | 'indexeddb' | 'webassembly' | 'web-locks';
+
+export interface CacheStats {
+  /** Requests answered from the cache (hit, revalidated or stale). */
+  hits: number;
+  /** Requests that downloaded (miss or uncached). */
+  misses: number;
+  /** hits / (hits + misses), from 0 to 1; 0 before any request. */
+  hitRate: number;
+  entries: number;
+  /** Bytes on disk for cached entries (shared files counted once). */
+  bytes: number;
+  maxBytes: number;
+  defaultTtlSeconds: number;
+  pinnedBytes: number;
+  downloads: number;
+  bytesFromNetwork: number;
+  bytesFromCache: number;
+  evictions: number;
+  revalidations: number;
+  stale: number;
+  uncached: number;
+  /** Stored files found damaged and dropped. */
+  corrupt: number;
+  /** From navigator.storage.estimate(), or null if unavailable. */
+  usage: number | null;
+  quota: number | null;
+  /** From navigator.storage.persisted(), or null if unavailable. */
+  persisted: boolean | null;
+  /** `'opfs'` when caching works; `'network-only'` when storage is unavailable and every get is `uncached`. */
+  mode: 'opfs' | 'network-only';
+  missing: MissingCapability[];
+}
+
+export interface CacheConfig {
+  maxBytes: number;
+  defaultTtlSeconds: number;
+}
+
+/** What `cleanup()` removed. */
+export interface CleanupReport {
+  /** Expired, unpinned entries. */
+  expired: number;
+  /** Entries evicted to get back under maxBytes. */
+  evicted: number;
+  /** Leftover temporary files (killed downloads, old uncached results). */
+  temporaries: number;
+  /** Stored files no entry referenced. */
+  orphanFiles: number;
+}

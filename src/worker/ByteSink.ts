@@ -1,0 +1,78 @@
+/**
+ * Where a download's bytes go. The engine picks the best the context offers:
+ * a SyncAccessHandle (dedicated workers; synchronous, the fastest), a
+ * WritableStream from createWritable() (pages, service workers), or memory
+ * when there is no usable storage at all (the bytes are still returned).
+ */
+export interface ByteSink {
+  /** Writes `chunk` at byte `offset`. May throw a QuotaExceededError DOMException. */
+  write(chunk: Uint8Array, offset: number): Promise<void> | void;
+  /** Drops everything from `length` on, for a restarted download. */
+  truncate(length: number): Promise<void> | void;
+  /** Flushes and releases the file; the sink cannot be used afterwards. */
+  close(): Promise<void>;
+  /** Releases the file without keeping what was written. */
+  discard(): Promise<void>;
+}
+
+export async function openSyncAccessSink(handle: FileSystemFileHandle): Promise<ByteSink> {
+  const access = await handle.createSyncAccessHandle();
+  let open = true;
+  const release = (): void => {
+    if (open) {
+      open = false;
+      access.close();
+    }
+  };
+  return {
+    write(chunk, offset) {
+      let written = 0;
+      // write() may write less than asked on some implementations; loop until done.
+      while (written < chunk.byteLength) {
+        written += access.write(chunk.subarray(written), { at: offset + written });
+      }
+    },
+    truncate: (length) => access.truncate(length),
+    close: async () => {
+      if (open) access.flush();
+      release();
+    },
+    discard: async () => release(),
+  };
+}
+
+export async function openWritableSink(handle: FileSystemFileHandle): Promise<ByteSink> {
+  let writable = await handle.createWritable({ keepExistingData: false });
+  return {
+    write: (chunk, offset) => writable.write({ type: 'write', position: offset, data: chunk as Uint8Array<ArrayBuffer> }),
+    truncate: (length) => writable.truncate(length),
+    close: () => writable.close(),
+    discard: async () => {
+      await writable.abort().catch(() => undefined);
+      writable = undefined as never;
+    },
+  };
+}
+
+/** Collects the bytes in memory; `toFile()` returns them once closed. */
+export function createMemorySink(): ByteSink & { toFile(name: string, type: string): File } {
+  let parts: Uint8Array[] = [];
+  let length = 0;
+  return {
+    write(chunk, offset) {
+      if (offset !== length) throw new Error(`memory sink expects sequential writes (at ${length}, got ${offset})`);
+      parts.push(chunk);
+      length += chunk.byteLength;
+    },
+    truncate(newLength) {
+      if (newLength !== 0) throw new Error('memory sink can only restart from zero');
+      parts = [];
+      length = 0;
+    },
+    close: async () => undefined,
+    discard: async () => {
+      parts = [];
+    },
+    toFile: (name, type) => new File(parts as BlobPart[], name, { type }),
+  };
+}

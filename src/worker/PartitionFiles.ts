@@ -1,0 +1,150 @@
+import type { ByteSink } from './ByteSink';
+import { openSyncAccessSink, openWritableSink } from './ByteSink';
+
+const ROOT_DIRECTORY = 'volume-cache';
+const DOWNLOAD_PREFIX = 'download-';
+const UNCACHED_PREFIX = 'uncached-';
+
+export function isValidPartitionName(name: unknown): name is string {
+  return typeof name === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(name) && name !== '.' && name !== '..';
+}
+
+/**
+ * A partition's files in OPFS: `volume-cache/<name>/blobs/<sha256>` holds
+ * committed, content-addressed files; `tmp/` holds downloads in progress and
+ * results that were returned but not cached. Only this module knows the layout.
+ */
+export class PartitionFiles {
+  private constructor(
+    private readonly blobs: FileSystemDirectoryHandle,
+    private readonly tmp: FileSystemDirectoryHandle,
+    readonly canUseSyncAccess: boolean,
+  ) {}
+
+  static async open(getDirectory: () => Promise<FileSystemDirectoryHandle>, partition: string): Promise<PartitionFiles> {
+    const origin = await getDirectory();
+    const base = await origin.getDirectoryHandle(ROOT_DIRECTORY, { create: true });
+    const root = await base.getDirectoryHandle(partition, { create: true });
+    const blobs = await root.getDirectoryHandle('blobs', { create: true });
+    const tmp = await root.getDirectoryHandle('tmp', { create: true });
+    const canUseSyncAccess =
+      typeof FileSystemFileHandle !== 'undefined' &&
+      'createSyncAccessHandle' in FileSystemFileHandle.prototype &&
+      typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined' &&
+      typeof (globalThis as { ServiceWorkerGlobalScope?: unknown }).ServiceWorkerGlobalScope === 'undefined';
+    return new PartitionFiles(blobs, tmp, canUseSyncAccess);
+  }
+
+  /** A fresh temporary file for one download. */
+  async createDownload(): Promise<TemporaryFile> {
+    const name = `${DOWNLOAD_PREFIX}${crypto.randomUUID()}.part`;
+    const handle = await this.tmp.getFileHandle(name, { create: true });
+    return new TemporaryFile(this.tmp, name, handle, this.canUseSyncAccess);
+  }
+
+  async readBlob(sha256: string): Promise<File | null> {
+    try {
+      const handle = await this.blobs.getFileHandle(sha256);
+      return await handle.getFile();
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  async hasBlob(sha256: string): Promise<boolean> {
+    return (await this.readBlob(sha256)) !== null;
+  }
+
+  /**
+   * Moves a finished download into place under its hash. If the same bytes
+   * are already stored (another URL, a mirror) the download is dropped.
+   */
+  async commit(download: TemporaryFile, sha256: string): Promise<void> {
+    if (await this.hasBlob(sha256)) {
+      await download.remove();
+      return;
+    }
+    await download.handle.move(this.blobs, sha256);
+  }
+
+  async removeBlob(sha256: string): Promise<void> {
+    await removeIgnoringMissing(this.blobs, sha256);
+  }
+
+  async listBlobs(): Promise<Map<string, number>> {
+    const sizes = new Map<string, number>();
+    for await (const [name, handle] of this.blobs.entries()) {
+      if (handle.kind === 'file') sizes.set(name, (await (handle as FileSystemFileHandle).getFile()).size);
+    }
+    return sizes;
+  }
+
+  /**
+   * Removes temporary files that nothing is writing: a download killed with
+   * its tab leaves one behind. A file still open for writing is locked and
+   * its removal fails, which is what keeps an active download safe.
+   * Uncached results younger than `keepUncachedAfter` are kept for readers.
+   */
+  async sweepTemporaries(keepUncachedAfter: number): Promise<number> {
+    let removed = 0;
+    for await (const [name, handle] of this.tmp.entries()) {
+      if (name.startsWith(UNCACHED_PREFIX) && handle.kind === 'file') {
+        const file = await (handle as FileSystemFileHandle).getFile();
+        if (file.lastModified >= keepUncachedAfter) continue;
+      }
+      try {
+        await this.tmp.removeEntry(name, { recursive: true });
+        removed++;
+      } catch {
+        // Locked by a download in progress (here or in another tab): leave it.
+      }
+    }
+    return removed;
+  }
+
+  async clearAll(): Promise<void> {
+    for (const directory of [this.blobs, this.tmp]) {
+      const names: string[] = [];
+      for await (const name of directory.keys()) names.push(name);
+      for (const name of names) await directory.removeEntry(name, { recursive: true }).catch(() => undefined);
+    }
+  }
+
+  /** Keeps a finished download that will not be cached, so the File handed out stays readable. */
+  async keepUncached(download: TemporaryFile): Promise<File> {
+    const name = `${UNCACHED_PREFIX}${crypto.randomUUID()}`;
+    await download.handle.move(this.tmp, name);
+    return download.handle.getFile();
+  }
+}
+
+export class TemporaryFile {
+  constructor(
+    private readonly directory: FileSystemDirectoryHandle,
+    private readonly name: string,
+    readonly handle: FileSystemFileHandle,
+    private readonly useSyncAccess: boolean,
+  ) {}
+
+  openSink(): Promise<ByteSink> {
+    return this.useSyncAccess ? openSyncAccessSink(this.handle) : openWritableSink(this.handle);
+  }
+
+  async remove(): Promise<void> {
+    await removeIgnoringMissing(this.directory, this.name);
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof DOMException && (error.name === 'NotFoundError' || error.name === 'TypeMismatchError');
+}
+
+async function removeIgnoringMissing(directory: FileSystemDirectoryHandle, name: string): Promise<void> {
+  try {
+    await directory.removeEntry(name);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+

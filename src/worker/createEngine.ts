@@ -1,0 +1,603 @@
+import { releaseProxy, transfer } from 'comlink';
+import { DEFAULTS } from '../defaults';
+import { VolumeCacheError } from '../errors';
+import { countStoredBytes } from '../metadata/countStoredBytes';
+import { computeExpiresAt, isExpired, selectExpiredEntries } from '../metadata/freshness';
+import { MetadataStore, ZERO_TOTALS, type CacheTotals } from '../metadata/MetadataStore';
+import { parseIntegrity } from '../metadata/parseIntegrity';
+import { selectEntriesToEvict } from '../metadata/selectEntriesToEvict';
+import { validateConfigPatch, validateMaxBytes, validateTtlSeconds } from '../metadata/validateConfig';
+import type { ArrayBufferResult, EngineInfo, EngineInitOptions, EngineRequest, ProgressCallback, VolumeCacheEngine } from '../protocol';
+import type { CacheConfig, CacheEntry, CacheStats, CleanupReport, DownloadProgress, GetResult, MissingCapability } from '../types';
+import { createMemorySink } from './ByteSink';
+import { downloadVolume, type DownloadResult, type ResponseValidators } from './downloadVolume';
+import { isValidPartitionName, PartitionFiles } from './PartitionFiles';
+import { SharedDownloads } from './SharedDownloads';
+import { sha256OfBlob } from './StreamingSha256';
+
+/** What the engine needs from its context; production passes the platform's, tests may pass fakes. */
+export interface EnginePlatform {
+  fetch: typeof fetch;
+  /** null where OPFS is missing. */
+  getDirectory: (() => Promise<FileSystemDirectoryHandle>) | null;
+  now: () => number;
+  storage: Pick<StorageManager, 'estimate' | 'persisted'> | null;
+  locks: LockManager | null;
+}
+
+export function browserPlatform(): EnginePlatform {
+  const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined;
+  return {
+    fetch: globalThis.fetch.bind(globalThis),
+    getDirectory: storage && typeof storage.getDirectory === 'function' ? () => storage.getDirectory() : null,
+    now: () => Date.now(),
+    storage: storage && typeof storage.estimate === 'function' ? storage : null,
+    locks: typeof navigator !== 'undefined' && navigator.locks ? navigator.locks : null,
+  };
+}
+
+/** Uncached results younger than this survive a sweep, so Files handed out stay readable. */
+const UNCACHED_GRACE_MS = 10 * 60 * 1000;
+
+interface Storage {
+  store: MetadataStore;
+  files: PartitionFiles;
+}
+
+/**
+ * The cache engine: runs in the dedicated worker (or, as a fallback, on the
+ * page). It owns the download pipeline and applies the metadata policies.
+ */
+export function createEngine(platform: EnginePlatform = browserPlatform()): VolumeCacheEngine {
+  let partition = '';
+  let storage: Storage | null = null;
+  let missing: MissingCapability[] = [];
+  let config: CacheConfig = { maxBytes: DEFAULTS.maxBytes, defaultTtlSeconds: DEFAULTS.defaultTtlSeconds };
+  let verifyOnRead = false;
+  let state: 'new' | 'open' | 'closed' = 'new';
+  /** Totals for network-only mode, where there is no database to keep them. */
+  const memoryTotals: CacheTotals = { ...ZERO_TOTALS };
+  const downloads = new SharedDownloads<GetResult>();
+  const callerAborts = new Map<string, AbortController>();
+  let commitChain: Promise<unknown> = Promise.resolve();
+
+  function ensureOpen(): void {
+    if (state === 'closed') throw new VolumeCacheError('closed', 'The cache has been closed.');
+    if (state === 'new') throw new VolumeCacheError('closed', 'The cache has not been initialised.');
+  }
+
+  async function addTotals(delta: Partial<CacheTotals>): Promise<void> {
+    if (storage) {
+      await storage.store.addTotals(delta).catch(() => undefined);
+      return;
+    }
+    for (const [name, value] of Object.entries(delta) as [keyof CacheTotals, number][]) memoryTotals[name] += value;
+  }
+
+  /**
+   * Serialises commits and evictions: within this worker by a promise chain,
+   * across tabs by a Web Lock when the browser has them.
+   */
+  function withCommitLock<T>(task: () => Promise<T>): Promise<T> {
+    const run = (): Promise<T> =>
+      platform.locks ? platform.locks.request(`volume-cache:${partition}:commit`, task) : task();
+    const result = commitChain.then(run, run);
+    commitChain = result.catch(() => undefined);
+    return result;
+  }
+
+  function callerSignal(requestId: string): AbortSignal {
+    const controller = new AbortController();
+    callerAborts.set(requestId, controller);
+    return controller.signal;
+  }
+
+  function validateRequest(request: EngineRequest): { expectedSha256: string | null } {
+    if (request.ttlSeconds !== undefined) validateTtlSeconds(request.ttlSeconds);
+    if (request.expect !== undefined && request.expect !== 'nifti' && request.expect !== 'any') {
+      throw new VolumeCacheError('invalid-argument', `expect must be "nifti" or "any", got ${JSON.stringify(request.expect)}.`);
+    }
+    if (request.headers !== undefined) {
+      if (typeof request.headers !== 'object' || request.headers === null || Object.values(request.headers).some((v) => typeof v !== 'string')) {
+        throw new VolumeCacheError('invalid-argument', 'headers must be an object of string values.');
+      }
+    }
+    return { expectedSha256: request.integrity === undefined ? null : parseIntegrity(request.integrity) };
+  }
+
+  function fileFor(entry: Pick<CacheEntry, 'url' | 'contentType' | 'createdAt'>, blob: Blob): File {
+    // A new File over the stored one shares its bytes on disk; the name keeps
+    // the URL's file name because viewers pick a decoder by extension (.nii.gz).
+    return new File([blob], fileNameOf(entry.url), { type: entry.contentType, lastModified: entry.createdAt });
+  }
+
+  /** The stored file for an entry, or null (after dropping the entry) if it is missing or damaged. */
+  async function readEntryFile(entry: CacheEntry): Promise<File | null> {
+    if (!storage) return null;
+    const blob = await storage.files.readBlob(entry.sha256);
+    let damaged = blob === null || blob.size !== entry.bytes;
+    if (!damaged && verifyOnRead && blob) damaged = (await sha256OfBlob(blob)) !== entry.sha256;
+    if (damaged || !blob) {
+      await dropEntries([entry.key], { removeFilesEvenIfShared: blob !== null });
+      await addTotals({ corrupt: 1 });
+      return null;
+    }
+    return fileFor(entry, blob);
+  }
+
+  /**
+   * Removes rows first, then files no row references: a reader that finds a
+   * row can then always open its file, and a crash between the two steps
+   * leaves only an orphan file, which the next sweep removes.
+   */
+  async function dropEntries(keys: readonly string[], options: { removeFilesEvenIfShared?: boolean } = {}): Promise<void> {
+    if (!storage || keys.length === 0) return;
+    const rows = options.removeFilesEvenIfShared ? await Promise.all(keys.map((key) => storage!.store.get(key))) : [];
+    const unreferenced = await storage.store.delete(keys);
+    const hashes = new Set(unreferenced);
+    if (options.removeFilesEvenIfShared) {
+      // A damaged file is damaged for every entry that shares it.
+      for (const row of rows) if (row) hashes.add(row.sha256);
+      if (hashes.size > 0) {
+        const sharing = (await storage.store.all()).filter((entry) => hashes.has(entry.sha256)).map((entry) => entry.key);
+        if (sharing.length > 0) await storage.store.delete(sharing);
+      }
+    }
+    for (const sha256 of hashes) await storage.files.removeBlob(sha256);
+  }
+
+  async function evictToFit(incoming: { sha256?: string; bytes: number }, exceptKey?: string): Promise<'fits' | 'larger-than-budget' | 'no-room-beside-pinned'> {
+    if (!storage) return 'fits';
+    const entries = (await storage.store.all()).filter((entry) => entry.key !== exceptKey);
+    const decision = selectEntriesToEvict(entries, config.maxBytes, incoming);
+    if (!decision.fits) return decision.reason;
+    if (decision.evictKeys.length > 0) {
+      await dropEntries(decision.evictKeys);
+      await addTotals({ evictions: decision.evictKeys.length });
+    }
+    return 'fits';
+  }
+
+  /** After a QuotaExceededError: evict every unpinned entry not needed right now, oldest first. */
+  async function evictForQuota(): Promise<boolean> {
+    if (!storage) return false;
+    return withCommitLock(async () => {
+      const entries = await storage!.store.all();
+      const decision = selectEntriesToEvict(entries, 0);
+      const victims = decision.fits ? decision.evictKeys : entries.filter((entry) => !entry.pinned).map((entry) => entry.key);
+      if (victims.length === 0) return false;
+      await dropEntries(victims);
+      await addTotals({ evictions: victims.length });
+      return true;
+    });
+  }
+
+  function progressReporter(url: string, report: (progress: DownloadProgress) => void): (loaded: number, total: number | null) => void {
+    let last = 0;
+    return (loaded, total) => {
+      const now = Date.now();
+      if (now - last < DEFAULTS.progressIntervalMs && loaded !== total) return;
+      last = now;
+      report({ url, loaded, total });
+    };
+  }
+
+  /** Downloads `request` and caches it (or not, by policy); `existing` makes it a revalidation. */
+  async function downloadAndStore(
+    request: EngineRequest,
+    expectedSha256: string | null,
+    existing: CacheEntry | null,
+    signal: AbortSignal,
+    report: (progress: DownloadProgress) => void,
+  ): Promise<GetResult> {
+    const ttlSeconds = request.ttlSeconds ?? config.defaultTtlSeconds;
+    const headers = request.headers ?? {};
+    const expect = request.expect ?? 'nifti';
+    const onProgress = progressReporter(request.url, report);
+    const revalidate: ResponseValidators | undefined =
+      existing && expectedSha256 === null && (existing.etag || existing.lastModified)
+        ? { etag: existing.etag, lastModified: existing.lastModified }
+        : undefined;
+    const base = {
+      url: request.url,
+      headers,
+      signal,
+      expect,
+      onProgress,
+      fetch: platform.fetch,
+      retries: DEFAULTS.resumeRetries,
+      backoffMs: DEFAULTS.resumeBackoffMs,
+      onQuotaExceeded: evictForQuota,
+      ...(revalidate ? { revalidate } : {}),
+    };
+
+    if (!storage) {
+      const sink = createMemorySink();
+      const result = await downloadVolume({ ...base, openSink: async () => sink });
+      if (result.kind !== 'complete') throw new VolumeCacheError('http-status', 'Unexpected 304 without a cached copy.', { url: request.url, status: 304 });
+      checkIntegrity(result, expectedSha256, request.url);
+      await addTotals({ misses: 1, uncached: 1, downloads: 1, bytesFromNetwork: result.bytesFromNetwork });
+      return { file: sink.toFile(fileNameOf(request.url), result.meta.contentType), status: 'uncached', entry: null };
+    }
+
+    const files = storage.files;
+    const temporary = await files.createDownload();
+    let result: DownloadResult;
+    try {
+      result = await downloadVolume({ ...base, openSink: () => temporary.openSink() });
+    } catch (error) {
+      await temporary.remove().catch(() => undefined);
+      throw error;
+    }
+
+    if (result.kind === 'not-modified' && existing) {
+      await temporary.remove().catch(() => undefined);
+      const now = platform.now();
+      const renewed = await storage.store.update(existing.key, (entry) => ({
+        ...entry,
+        etag: result.meta.etag ?? entry.etag,
+        lastModified: result.meta.lastModified ?? entry.lastModified,
+        expiresAt: computeExpiresAt(now, ttlSeconds),
+        lastAccessedAt: now,
+      }));
+      const file = renewed ? await readEntryFile(renewed) : null;
+      if (!renewed || !file) return downloadAndStore(request, expectedSha256, null, signal, report);
+      await addTotals({ hits: 1, revalidations: 1, bytesFromCache: renewed.bytes });
+      return { file, status: 'revalidated', entry: renewed };
+    }
+    if (result.kind !== 'complete') {
+      await temporary.remove().catch(() => undefined);
+      throw new VolumeCacheError('http-status', `The server answered 304 to an unconditional request for ${request.url}.`, { url: request.url, status: 304 });
+    }
+    try {
+      checkIntegrity(result, expectedSha256, request.url);
+    } catch (error) {
+      await temporary.remove().catch(() => undefined);
+      throw error;
+    }
+    await addTotals({ downloads: 1, bytesFromNetwork: result.bytesFromNetwork, misses: 1 });
+
+    const noStore = request.respectNoStore === true && /(^|,)\s*no-store\s*(,|$)/i.test(result.meta.cacheControl);
+    const now = platform.now();
+    const entry: CacheEntry = {
+      key: request.key,
+      url: request.url,
+      bytes: result.bytes,
+      sha256: result.sha256,
+      contentType: result.meta.contentType,
+      etag: result.meta.etag,
+      lastModified: result.meta.lastModified,
+      createdAt: now,
+      lastAccessedAt: now,
+      expiresAt: computeExpiresAt(now, ttlSeconds),
+      pinned: existing?.pinned ?? false,
+      nifti: result.nifti,
+    };
+
+    const committed = await withCommitLock(async () => {
+      if (noStore) return null;
+      const fit = await evictToFit({ sha256: entry.sha256, bytes: entry.bytes }, entry.key);
+      if (fit !== 'fits') return null;
+      await files.commit(temporary, entry.sha256);
+      const previous = await storage!.store.get(entry.key);
+      await storage!.store.put(entry);
+      if (previous && previous.sha256 !== entry.sha256 && (await storage!.store.countBySha256(previous.sha256)) === 0) {
+        await files.removeBlob(previous.sha256);
+      }
+      return entry;
+    });
+
+    if (!committed) {
+      await addTotals({ uncached: 1 });
+      const file = await files.keepUncached(temporary);
+      return { file: fileFor(entry, file), status: 'uncached', entry: null };
+    }
+    const blob = await files.readBlob(committed.sha256);
+    if (!blob) throw new VolumeCacheError('corrupt', 'The stored file vanished right after it was written.', { url: request.url });
+    return { file: fileFor(committed, blob), status: 'miss', entry: committed };
+  }
+
+  /** The get pipeline: hit, revalidate, or download, with concurrent calls for one key sharing the download. */
+  async function getInternal(request: EngineRequest, onProgress: ProgressCallback | undefined): Promise<GetResult> {
+    ensureOpen();
+    const { expectedSha256 } = validateRequest(request);
+    const signal = callerSignal(request.requestId);
+    try {
+      const existing = storage ? await storage.store.get(request.key) : undefined;
+      let staleFile: File | null = null;
+      if (existing) {
+        const file = await readEntryFile(existing);
+        const wanted = expectedSha256 === null || expectedSha256 === existing.sha256;
+        if (file && wanted && !isExpired(existing, platform.now())) {
+          const touched = await touch(existing);
+          await addTotals({ hits: 1, bytesFromCache: existing.bytes });
+          return { file, status: 'hit', entry: touched };
+        }
+        if (file && wanted) staleFile = file;
+      }
+      const revalidating = staleFile !== null && existing ? existing : null;
+      const flightKey = `${request.key}\n${expectedSha256 ?? ''}\n${request.expect ?? 'nifti'}`;
+      try {
+        return await downloads.join(
+          flightKey,
+          (flightSignal, report) => downloadAndStore(request, expectedSha256, revalidating, flightSignal, report),
+          onProgress ? (progress) => void Promise.resolve(onProgress(progress)).catch(() => undefined) : undefined,
+          signal,
+          request.url,
+        );
+      } catch (error) {
+        // Serve the old copy when the network, not the content, failed.
+        if (revalidating && staleFile && isServableAsStale(error)) {
+          await addTotals({ hits: 1, stale: 1, bytesFromCache: revalidating.bytes });
+          return { file: staleFile, status: 'stale', entry: await touch(revalidating) };
+        }
+        throw error;
+      }
+    } finally {
+      callerAborts.delete(request.requestId);
+      releaseCallback(onProgress);
+    }
+  }
+
+  async function touch(entry: CacheEntry): Promise<CacheEntry> {
+    if (!storage) return entry;
+    const now = platform.now();
+    return (await storage.store.update(entry.key, (row) => ({ ...row, lastAccessedAt: now }))) ?? entry;
+  }
+
+  async function computeStats(): Promise<CacheStats> {
+    const entries = storage ? await storage.store.all() : [];
+    const totals = storage ? await storage.store.getTotals() : memoryTotals;
+    let usage: number | null = null;
+    let quota: number | null = null;
+    try {
+      const estimate = await platform.storage?.estimate();
+      usage = estimate?.usage ?? null;
+      quota = estimate?.quota ?? null;
+    } catch {
+      // estimate() can be refused in some private modes; report unknown.
+    }
+    let persisted: boolean | null = null;
+    try {
+      persisted = platform.storage ? await platform.storage.persisted() : null;
+    } catch {
+      persisted = null;
+    }
+    const served = totals.hits + totals.misses;
+    return {
+      ...totals,
+      hitRate: served === 0 ? 0 : totals.hits / served,
+      entries: entries.length,
+      bytes: countStoredBytes(entries),
+      pinnedBytes: countStoredBytes(entries.filter((entry) => entry.pinned)),
+      maxBytes: config.maxBytes,
+      defaultTtlSeconds: config.defaultTtlSeconds,
+      usage,
+      quota,
+      persisted,
+      mode: storage ? 'opfs' : 'network-only',
+      missing: [...missing],
+    };
+  }
+
+  async function sweepOrphans(): Promise<{ temporaries: number; orphanFiles: number }> {
+    if (!storage) return { temporaries: 0, orphanFiles: 0 };
+    return withCommitLock(async () => {
+      const temporaries = await storage!.files.sweepTemporaries(platform.now() - UNCACHED_GRACE_MS);
+      const referenced = new Set((await storage!.store.all()).map((entry) => entry.sha256));
+      let orphanFiles = 0;
+      for (const name of (await storage!.files.listBlobs()).keys()) {
+        if (!referenced.has(name)) {
+          await storage!.files.removeBlob(name);
+          orphanFiles++;
+        }
+      }
+      return { temporaries, orphanFiles };
+    });
+  }
+
+  const engine: VolumeCacheEngine = {
+    async init(options: EngineInitOptions): Promise<EngineInfo> {
+      if (state !== 'new') throw new VolumeCacheError('invalid-argument', 'The engine is already initialised.');
+      if (!isValidPartitionName(options.name)) {
+        throw new VolumeCacheError('invalid-argument', `name must be 1-64 letters, digits, ".", "_" or "-", got ${JSON.stringify(options.name)}.`);
+      }
+      if (options.maxBytes !== undefined) validateMaxBytes(options.maxBytes);
+      if (options.defaultTtlSeconds !== undefined) validateTtlSeconds(options.defaultTtlSeconds, 'defaultTtlSeconds');
+      partition = options.name;
+      verifyOnRead = options.verifyOnRead;
+      missing = [];
+      if (typeof WebAssembly !== 'object') missing.push('webassembly');
+      if (!platform.locks) missing.push('web-locks');
+
+      let store: MetadataStore | null = null;
+      let files: PartitionFiles | null = null;
+      try {
+        store = await MetadataStore.open(partition);
+      } catch {
+        missing.push('indexeddb');
+      }
+      if (!platform.getDirectory) {
+        missing.push('opfs');
+      } else {
+        try {
+          files = await PartitionFiles.open(platform.getDirectory, partition);
+          if (!files.canUseSyncAccess) missing.push('sync-access-handle');
+        } catch {
+          missing.push('opfs');
+        }
+      }
+      // Hashing needs WebAssembly; without it nothing can be verified, so nothing is stored.
+      if (store && files && !missing.includes('webassembly')) {
+        storage = { store, files };
+        const stored = await store.getConfig();
+        config = {
+          maxBytes: options.maxBytes ?? stored?.maxBytes ?? DEFAULTS.maxBytes,
+          defaultTtlSeconds: options.defaultTtlSeconds ?? stored?.defaultTtlSeconds ?? DEFAULTS.defaultTtlSeconds,
+        };
+        await store.putConfig(config);
+      } else {
+        store?.close();
+        config = {
+          maxBytes: options.maxBytes ?? DEFAULTS.maxBytes,
+          defaultTtlSeconds: options.defaultTtlSeconds ?? DEFAULTS.defaultTtlSeconds,
+        };
+      }
+      state = 'open';
+      if (storage) await sweepOrphans();
+      return { mode: storage ? 'opfs' : 'network-only', missing: [...missing], config: { ...config } };
+    },
+
+    get: (request, onProgress) => getInternal(request, onProgress),
+
+    async getArrayBuffer(request, onProgress): Promise<ArrayBufferResult> {
+      const { file, status, entry } = await getInternal(request, onProgress);
+      const buffer = await file.arrayBuffer();
+      return transfer({ buffer, status, entry }, [buffer]);
+    },
+
+    async getCachedFile(key) {
+      ensureOpen();
+      if (!storage) return null;
+      const entry = await storage.store.get(key);
+      if (!entry) return null;
+      const file = await readEntryFile(entry);
+      if (!file) {
+        throw new VolumeCacheError('corrupt', 'The cached copy was missing or damaged and has been removed; it must be downloaded again.', { url: entry.url });
+      }
+      const touched = await touch(entry);
+      await addTotals({ hits: 1, bytesFromCache: entry.bytes });
+      return { file, entry: touched };
+    },
+
+    async pin(request, onProgress) {
+      ensureOpen();
+      if (!storage) throw new VolumeCacheError('unsupported', `Cannot pin ${request.url}: storage is unavailable (${missing.join(', ')}).`, { url: request.url });
+      const result = await getInternal(request, onProgress);
+      if (!result.entry) {
+        throw new VolumeCacheError('quota', `${request.url} (${result.file.size} bytes) cannot be kept: it does not fit in maxBytes beside the pinned entries.`, { url: request.url });
+      }
+      const pinned = await storage.store.update(request.key, (entry) => ({ ...entry, pinned: true }));
+      if (!pinned) throw new VolumeCacheError('corrupt', `The entry for ${request.url} disappeared while pinning it.`, { url: request.url });
+      return pinned;
+    },
+
+    async unpin(key) {
+      ensureOpen();
+      if (!storage) return false;
+      return (await storage.store.update(key, (entry) => ({ ...entry, pinned: false }))) !== undefined;
+    },
+
+    async invalidate(key) {
+      ensureOpen();
+      if (!storage) return false;
+      return withCommitLock(async () => {
+        const existed = (await storage!.store.get(key)) !== undefined;
+        await dropEntries([key]);
+        return existed;
+      });
+    },
+
+    async clear() {
+      ensureOpen();
+      if (!storage) return;
+      await withCommitLock(async () => {
+        await storage!.store.clearEntries();
+        await storage!.files.clearAll();
+      });
+    },
+
+    async cleanup(): Promise<CleanupReport> {
+      ensureOpen();
+      if (!storage) return { expired: 0, evicted: 0, temporaries: 0, orphanFiles: 0 };
+      const expiredKeys = await withCommitLock(async () => {
+        const keys = selectExpiredEntries(await storage!.store.all(), platform.now()).map((entry) => entry.key);
+        await dropEntries(keys);
+        return keys;
+      });
+      const evicted = await enforceBudget();
+      const swept = await sweepOrphans();
+      return { expired: expiredKeys.length, evicted, ...swept };
+    },
+
+    stats: async () => {
+      ensureOpen();
+      return computeStats();
+    },
+
+    async entries() {
+      ensureOpen();
+      if (!storage) return [];
+      return (await storage.store.all()).sort((a, b) => b.lastAccessedAt - a.lastAccessedAt);
+    },
+
+    async configure(patch) {
+      ensureOpen();
+      if (typeof patch !== 'object' || patch === null) throw new VolumeCacheError('invalid-argument', 'configure() takes an object.');
+      config = { ...config, ...validateConfigPatch(patch) };
+      if (storage) {
+        await storage.store.putConfig(config);
+        await enforceBudget();
+      }
+      return { ...config };
+    },
+
+    abort(requestId) {
+      callerAborts.get(requestId)?.abort(new VolumeCacheError('aborted', 'Aborted by the caller.'));
+    },
+
+    async close() {
+      if (state === 'closed') return;
+      state = 'closed';
+      downloads.abortAll(new VolumeCacheError('closed', 'The cache was closed.'));
+      for (const controller of callerAborts.values()) controller.abort();
+      storage?.store.close();
+      storage = null;
+    },
+  };
+
+  async function enforceBudget(): Promise<number> {
+    if (!storage) return 0;
+    return withCommitLock(async () => {
+      const decision = selectEntriesToEvict(await storage!.store.all(), config.maxBytes);
+      if (!decision.fits || decision.evictKeys.length === 0) return 0;
+      await dropEntries(decision.evictKeys);
+      await addTotals({ evictions: decision.evictKeys.length });
+      return decision.evictKeys.length;
+    });
+  }
+
+  return engine;
+}
+
+function checkIntegrity(result: { sha256: string }, expectedSha256: string | null, url: string): void {
+  if (expectedSha256 !== null && result.sha256 !== expectedSha256) {
+    throw new VolumeCacheError('integrity', `SHA-256 of the download is ${result.sha256}, expected ${expectedSha256}.`, { url });
+  }
+}
+
+/** Revalidation failures that leave the cached copy the best answer (offline, server trouble). */
+function isServableAsStale(error: unknown): boolean {
+  if (!(error instanceof VolumeCacheError)) return false;
+  return error.code === 'network' || (error.code === 'http-status' && (error.status ?? 0) >= 500);
+}
+
+function fileNameOf(url: string): string {
+  try {
+    const segments = new URL(url).pathname.split('/');
+    return decodeURIComponent(segments[segments.length - 1] || 'volume');
+  } catch {
+    return 'volume';
+  }
+}
+
+function releaseCallback(callback: unknown): void {
+  const release = (callback as { [releaseProxy]?: () => void } | undefined)?.[releaseProxy];
+  if (typeof release === 'function') {
+    try {
+      release.call(callback);
+    } catch {
+      // Already released.
+    }
+  }
+}

@@ -1,0 +1,252 @@
+import { VolumeCacheError } from '../errors';
+import type { NiftiSummary } from '../types';
+import type { ByteSink } from './ByteSink';
+import { NiftiStreamValidator } from './NiftiStreamValidator';
+import { createStreamingSha256, type StreamingSha256 } from './StreamingSha256';
+
+export interface ResponseValidators {
+  etag: string | null;
+  lastModified: string | null;
+}
+
+export interface ResponseMeta extends ResponseValidators {
+  contentType: string;
+  cacheControl: string;
+}
+
+export interface DownloadRequest {
+  url: string;
+  headers: Record<string, string>;
+  signal: AbortSignal;
+  /** When set, the request is conditional and a 304 ends it without a body. */
+  revalidate?: ResponseValidators;
+  expect: 'nifti' | 'any';
+  onProgress: (loaded: number, total: number | null) => void;
+  /** Opened once the response turns out to have a body worth storing. */
+  openSink: () => Promise<ByteSink>;
+  /** Frees room after a QuotaExceededError; true if anything was freed (the write is retried once). */
+  onQuotaExceeded: () => Promise<boolean>;
+  fetch: typeof fetch;
+  retries: number;
+  backoffMs: number;
+}
+
+export type DownloadResult =
+  | { kind: 'not-modified'; meta: ResponseMeta }
+  | { kind: 'complete'; bytes: number; sha256: string; meta: ResponseMeta; nifti: NiftiSummary | null; bytesFromNetwork: number };
+
+/**
+ * Streams one HTTP response into a sink while hashing and validating it.
+ * A connection dropped mid-body is resumed from the last byte written with a
+ * Range request guarded by If-Range, so the hash continues; a server that
+ * ignores the range or whose validator changed restarts from zero.
+ */
+export async function downloadVolume(request: DownloadRequest): Promise<DownloadResult> {
+  const { url, signal } = request;
+  let response = await fetchOnce(request, initialHeaders(request));
+  if (response.status === 304 && request.revalidate) {
+    await response.body?.cancel().catch(() => undefined);
+    return { kind: 'not-modified', meta: readMeta(response) };
+  }
+  if (response.status !== 200) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new VolumeCacheError('http-status', `The server answered ${response.status} ${response.statusText} for ${url}.`, { url, status: response.status });
+  }
+
+  const meta = readMeta(response);
+  let encoded = isContentEncoded(response);
+  let total = encoded ? null : contentLength(response);
+  const sink = await request.openSink();
+  let hasher: StreamingSha256 = await createStreamingSha256();
+  let validator = request.expect === 'nifti' ? new NiftiStreamValidator(url) : null;
+  let offset = 0;
+  let bytesFromNetwork = 0;
+  let retriesLeft = request.retries;
+  let quotaRetried = false;
+  let lastFailure: unknown = null;
+
+  const writeChunk = async (chunk: Uint8Array): Promise<void> => {
+    try {
+      await sink.write(chunk, offset);
+    } catch (error) {
+      if (!isQuotaError(error) || quotaRetried || !(await request.onQuotaExceeded())) throw asQuotaError(error, url);
+      quotaRetried = true;
+      try {
+        await sink.write(chunk, offset);
+      } catch (again) {
+        throw asQuotaError(again, url);
+      }
+    }
+    hasher.update(chunk);
+    if (validator) await validator.push(chunk);
+    offset += chunk.byteLength;
+    bytesFromNetwork += chunk.byteLength;
+    request.onProgress(offset, total);
+  };
+
+  /** Reads a body to its end; returns the network error that cut it short, if any. */
+  const pump = async (body: ReadableStream<Uint8Array>): Promise<unknown> => {
+    const reader = body.getReader();
+    try {
+      for (;;) {
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch (error) {
+          return error ?? new Error('read failed');
+        }
+        if (chunk.done) return null;
+        await writeChunk(chunk.value);
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  };
+
+  try {
+    let current: Response | null = response;
+    for (;;) {
+      if (current) {
+        const failure = current.body ? await pump(current.body) : null;
+        if (signal.aborted) throw abortedError(url, signal);
+        // A clean end short of Content-Length is a dropped connection too.
+        if (failure === null && (total === null || offset === total)) break;
+        if (failure === null && total !== null && offset > total) {
+          throw new VolumeCacheError('corrupt', `The server sent ${offset} bytes but announced ${total}.`, { url });
+        }
+        lastFailure = failure ?? new Error(`body ended after ${offset} of ${total} bytes`);
+        current = null;
+      }
+      if (retriesLeft === 0) {
+        throw new VolumeCacheError(
+          'network',
+          `The connection dropped after ${offset}${total === null ? '' : ` of ${total}`} bytes and ${request.retries} resume attempts failed.`,
+          { url, cause: lastFailure },
+        );
+      }
+      retriesLeft--;
+      await sleep(request.backoffMs * 2 ** (request.retries - retriesLeft - 1), signal, url);
+
+      const validatorForRange = resumableValidator(meta);
+      const canResume = validatorForRange !== null && !encoded && offset > 0;
+      let next: Response;
+      try {
+        next = await fetchOnce(request, canResume ? { ...request.headers, Range: `bytes=${offset}-`, 'If-Range': validatorForRange } : { ...request.headers });
+      } catch (error) {
+        if (error instanceof VolumeCacheError && error.code === 'network') {
+          lastFailure = error;
+          continue;
+        }
+        throw error;
+      }
+      if (canResume && next.status === 206 && rangeStart(next) === offset) {
+        current = next;
+        continue;
+      }
+      if (next.status === 200) {
+        // No range support, or the file changed so If-Range failed: start over.
+        Object.assign(meta, readMeta(next));
+        encoded = isContentEncoded(next);
+        total = encoded ? null : contentLength(next);
+        await sink.truncate(0);
+        offset = 0;
+        hasher = await createStreamingSha256();
+        validator?.abandon();
+        validator = request.expect === 'nifti' ? new NiftiStreamValidator(url) : null;
+        current = next;
+        continue;
+      }
+      await next.body?.cancel().catch(() => undefined);
+      throw new VolumeCacheError('http-status', `Resuming ${url} failed: the server answered ${next.status}.`, { url, status: next.status });
+    }
+
+    const nifti = validator ? await validator.finish() : null;
+    await sink.close();
+    return { kind: 'complete', bytes: offset, sha256: hasher.digestHex(), meta, nifti, bytesFromNetwork };
+  } catch (error) {
+    validator?.abandon();
+    await sink.discard().catch(() => undefined);
+    if (signal.aborted && !(error instanceof VolumeCacheError && error.code !== 'aborted')) throw abortedError(url, signal);
+    throw error;
+  }
+}
+
+function initialHeaders(request: DownloadRequest): Record<string, string> {
+  const headers = { ...request.headers };
+  if (request.revalidate?.etag) headers['If-None-Match'] = request.revalidate.etag;
+  if (request.revalidate?.lastModified) headers['If-Modified-Since'] = request.revalidate.lastModified;
+  return headers;
+}
+
+async function fetchOnce(request: DownloadRequest, headers: Record<string, string>): Promise<Response> {
+  try {
+    // no-store: the cache is the copy; letting the HTTP cache keep a second
+    // one of a 1 GB volume would double the disk used. It also keeps the
+    // browser from adding validators of its own to our conditional requests.
+    return await request.fetch(request.url, { headers, signal: request.signal, cache: 'no-store', credentials: 'same-origin' });
+  } catch (error) {
+    if (request.signal.aborted) throw abortedError(request.url, request.signal);
+    throw new VolumeCacheError('network', `Could not reach ${request.url} (${error instanceof Error ? error.message : String(error)}).`, { url: request.url, cause: error });
+  }
+}
+
+function readMeta(response: Response): ResponseMeta {
+  return {
+    etag: response.headers.get('ETag'),
+    lastModified: response.headers.get('Last-Modified'),
+    contentType: response.headers.get('Content-Type') ?? 'application/octet-stream',
+    cacheControl: response.headers.get('Cache-Control') ?? '',
+  };
+}
+
+function isContentEncoded(response: Response): boolean {
+  const encoding = response.headers.get('Content-Encoding');
+  return encoding !== null && encoding.trim().toLowerCase() !== 'identity';
+}
+
+function contentLength(response: Response): number | null {
+  const value = response.headers.get('Content-Length');
+  if (value === null || !/^\d+$/.test(value.trim())) return null;
+  return Number(value);
+}
+
+/** If-Range needs a strong ETag; a weak one falls back to Last-Modified. */
+function resumableValidator(meta: ResponseValidators): string | null {
+  if (meta.etag && !meta.etag.startsWith('W/')) return meta.etag;
+  return meta.lastModified;
+}
+
+function rangeStart(response: Response): number | null {
+  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers.get('Content-Range') ?? '');
+  return match ? Number(match[1]) : null;
+}
+
+function isQuotaError(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'QuotaExceededError';
+}
+
+function asQuotaError(error: unknown, url: string): VolumeCacheError {
+  if (error instanceof VolumeCacheError) return error;
+  if (isQuotaError(error)) return new VolumeCacheError('quota', 'Storage ran out while writing the volume.', { url, cause: error });
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new VolumeCacheError('unsupported', `Writing the volume to storage failed (${reason}).`, { url, cause: error });
+}
+
+function abortedError(url: string, signal: AbortSignal): VolumeCacheError {
+  return new VolumeCacheError('aborted', `The download of ${url} was aborted.`, { url, cause: signal.reason });
+}
+
+function sleep(ms: number, signal: AbortSignal, url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(abortedError(url, signal));
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortedError(url, signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,60 @@
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+import { demoDataPlugin } from './demo/server/demoDataPlugin';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+// One config for three jobs: `vite build` builds the library (page entry + its
+// worker), `vite` serves the demo from demo/, and vitest runs the unit and
+// browser test projects.
+export default defineConfig(({ command }) => ({
+  root: command === 'serve' ? `${root}demo` : root,
+  publicDir: `${root}public`,
+  plugins: command === 'serve' ? [demoDataPlugin()] : [],
+  server: { host: '127.0.0.1', port: 5173, fs: { allow: [root] } },
+  worker: { format: 'es' },
+  build: {
+    outDir: `${root}dist`,
+    emptyOutDir: true,
+    sourcemap: true,
+    target: 'es2022',
+    copyPublicDir: false,
+    lib: {
+      entry: { index: `${root}src/index.ts` },
+      formats: ['es'],
+    },
+    rollupOptions: {
+      // Dependencies stay imports so the application's bundler dedupes them.
+      external: ['idb', 'comlink', 'nifti-reader-js', 'hash-wasm'],
+    },
+  },
+  test: {
+    root,
+    projects: [
+      {
+        extends: false,
+        test: {
+          name: 'unit',
+          root,
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+          setupFiles: ['fake-indexeddb/auto'],
+        },
+      },
+      {
+        extends: false,
+        test: {
+          name: 'browser',
+          root,
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/browser/support/globalSetup.ts'],
+          // Two cores: one Chromium at a time keeps timings and memory sane.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+}));
