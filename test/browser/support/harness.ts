@@ -1,0 +1,132 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { beforeEach, inject } from 'vitest';
+import type { RequestRecord } from '../../server/requestLog';
+import { resolveChromium } from '../../support/chromium.mjs';
+
+export type { RequestRecord };
+
+/** Origin of the test dev server, e.g. http://127.0.0.1:41234 */
+export const baseURL: string = inject('baseURL');
+
+export function urlFor(path: string): string {
+  return new URL(path, baseURL).href;
+}
+
+export const testPageURL = urlFor('/test/browser/pages/index.html');
+
+const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox', // containers and root CI have no usable user namespaces
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface LaunchBrowserOptions {
+  /** Extra Chromium command-line switches. */
+  args?: string[];
+}
+
+export interface NewTestPageOptions {
+  /** Fail unless /src/index.ts imported (default true). */
+  requireLibrary?: boolean;
+}
+
+export interface TestPage {
+  page: Page;
+  /** console.error messages and uncaught page errors, in order; printed if the test fails. */
+  errors: string[];
+}
+
+export interface TestBrowser {
+  /** The current context; replaced by restart(). */
+  readonly context: BrowserContext;
+  /** Profile directory kept across restart(): OPFS, IndexedDB and HTTP cache live here. */
+  readonly userDataDir: string;
+  newTestPage(options?: NewTestPageOptions): Promise<TestPage>;
+  /** Closes Chromium and starts it again on the same profile, like a user restarting the browser. */
+  restart(): Promise<void>;
+  /** Closes Chromium and deletes the profile. */
+  close(): Promise<void>;
+}
+
+/** Open pages, plus pages closed during the current test (their errors still explain its failure). */
+const trackedPages = new Set<TestPage>();
+
+// Page-side failures explain most browser test failures, so show the errors
+// logged during a failed test next to it.
+beforeEach(({ onTestFailed }) => {
+  for (const tracked of trackedPages) if (tracked.page.isClosed()) trackedPages.delete(tracked);
+  const errorsBefore = new Map([...trackedPages].map((tracked) => [tracked, tracked.errors.length]));
+  onTestFailed(() => {
+    for (const tracked of trackedPages) {
+      const errors = tracked.errors.slice(errorsBefore.get(tracked) ?? 0);
+      if (errors.length > 0) console.error(`Errors on ${tracked.page.url()}:\n  ${errors.join('\n  ')}`);
+    }
+  });
+});
+
+/** Starts a headless Chromium on a fresh profile. */
+export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise<TestBrowser> {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'volume-cache-chromium-'));
+  const launch = () =>
+    chromium.launchPersistentContext(userDataDir, {
+      executablePath: resolveChromium(),
+      headless: true,
+      args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+    });
+  let context = await launch();
+
+  return {
+    get context() {
+      return context;
+    },
+    userDataDir,
+    newTestPage: (pageOptions) => openTestPage(context, pageOptions),
+    async restart() {
+      await context.close();
+      context = await launch();
+    },
+    async close() {
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function openTestPage(context: BrowserContext, { requireLibrary = true }: NewTestPageOptions = {}): Promise<TestPage> {
+  const page = await context.newPage();
+  const testPage: TestPage = { page, errors: [] };
+  trackedPages.add(testPage);
+  page.on('console', (message) => {
+    if (message.type() === 'error') testPage.errors.push(`console.error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => testPage.errors.push(`pageerror: ${error.stack ?? error.message}`));
+
+  await page.goto(testPageURL);
+  await page.waitForFunction(() => window.testReady === true);
+  if (requireLibrary) {
+    const importError = await page.evaluate(() => window.testImportError);
+    if (importError !== undefined) throw new Error(`The test page could not import /src/index.ts:\n${importError}`);
+  }
+  return testPage;
+}
+
+/** What the test server has seen for paths (with query) starting with `pathPrefix`, oldest first. */
+export async function serverRequests(pathPrefix: string): Promise<RequestRecord[]> {
+  const response = await fetch(urlFor(`/__test/requests?path=${encodeURIComponent(pathPrefix)}`));
+  if (!response.ok) throw new Error(`GET /__test/requests: ${response.status}`);
+  return (await response.json()) as RequestRecord[];
+}
+
+/** Forgets the request log and the fails=/drops= counts. */
+export async function resetServer(): Promise<void> {
+  const response = await fetch(urlFor('/__test/reset'), { method: 'POST' });
+  if (!response.ok) throw new Error(`POST /__test/reset: ${response.status}`);
+}

@@ -1,0 +1,20 @@
+/**
+ * Counts how often a limited fault (fails=, drops=) has hit each URL, so a
+ * test can say "fail the first n requests, then behave".
+ */
+export class FaultBudget {
+  private readonly used = new Map<string, number>();
+
+  /** Whether the fault applies to this request; only `consume` requests use up the budget. */
+  applies(key: string, limit: number | undefined, consume: boolean): boolean {
+    if (limit === undefined) return true;
+    const used = this.used.get(key) ?? 0;
+    if (used >= limit) return false;
+    if (consume) this.used.set(key, used + 1);
+    return true;
+  }
+
+  clear(): void {
+    this.used.clear();
+  }
+}

@@ -1,0 +1,5 @@
+export declare const DEFAULT_CHROMIUM_PATH: string;
+/** An executable Chromium (CHROME_PATH, else /usr/bin/chromium); throws with the fix if there is none. */
+export declare function resolveChromium(): string;
+/** The first line of `<executablePath> --version`. */
+export declare function chromiumVersion(executablePath: string): string;
