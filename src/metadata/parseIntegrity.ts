@@ -3,8 +3,9 @@ import { VolumeCacheError } from '../errors';
 /**
  * Parses a Subresource Integrity string and returns the expected SHA-256 as
  * lower-case hex. Only sha256 is supported because that is the hash the cache
- * computes while streaming; other algorithms in the list are ignored, as SRI
- * allows, but a list with no sha256 is rejected rather than silently unchecked.
+ * computes while streaming. sha384/sha512 tokens in a list are skipped; an
+ * unknown algorithm or a list without sha256 is rejected (browsers ignore
+ * those, but here a typo would silently turn the check off).
  */
 export function parseIntegrity(integrity: string): string {
   if (typeof integrity !== 'string' || integrity.trim() === '') {

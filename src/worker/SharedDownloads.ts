@@ -54,7 +54,12 @@ export class SharedDownloads<T> {
         left = true;
         if (onProgress) joined.listeners.delete(onProgress);
         joined.callers--;
-        if (joined.callers === 0) joined.controller.abort(callerSignal.reason);
+        if (joined.callers === 0) {
+          // Forget it now, not when it settles, so a retry right after an
+          // abort starts a fresh download instead of joining the dying one.
+          if (this.flights.get(key) === joined) this.flights.delete(key);
+          joined.controller.abort(callerSignal.reason);
+        }
       };
       const onAbort = (): void => {
         leave();
