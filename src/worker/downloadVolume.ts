@@ -64,6 +64,7 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
   let retriesLeft = request.retries;
   let quotaRetried = false;
   let lastFailure: unknown = null;
+  let furthest = 0;
 
   const writeChunk = async (chunk: Uint8Array): Promise<void> => {
     try {
@@ -116,11 +117,17 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
         }
         lastFailure = failure ?? new Error(`body ended after ${offset} of ${total} bytes`);
         current = null;
+        // Retries are counted from the last progress: a flaky link that keeps
+        // delivering gets there; one that delivers nothing gives up.
+        if (offset > furthest) {
+          furthest = offset;
+          retriesLeft = request.retries;
+        }
       }
       if (retriesLeft === 0) {
         throw new VolumeCacheError(
           'network',
-          `The connection dropped after ${offset}${total === null ? '' : ` of ${total}`} bytes and ${request.retries} resume attempts failed.`,
+          `The connection dropped after ${offset}${total === null ? '' : ` of ${total}`} bytes and ${request.retries} attempts to resume made no progress.`,
           { url, cause: lastFailure },
         );
       }
