@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
-import { demoDataPlugin } from './demo/server/demoDataPlugin';
+import { testServerPlugin } from './test/server/testServerPlugin.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -10,7 +10,9 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig(({ command }) => ({
   root: command === 'serve' ? `${root}demo` : root,
   publicDir: `${root}public`,
-  plugins: command === 'serve' ? [demoDataPlugin()] : [],
+  // The demo serves the real volumes in ../shared/data through the same local
+  // volume server the browser tests use (ETag, Range, 304, optional ?rate= throttle).
+  plugins: command === 'serve' ? [testServerPlugin()] : [],
   server: { host: '127.0.0.1', port: 5173, fs: { allow: [root] } },
   worker: { format: 'es' },
   build: {
@@ -32,7 +34,6 @@ export default defineConfig(({ command }) => ({
     root,
     projects: [
       {
-        extends: false,
         test: {
           name: 'unit',
           root,
@@ -42,7 +43,6 @@ export default defineConfig(({ command }) => ({
         },
       },
       {
-        extends: false,
         test: {
           name: 'browser',
           root,
