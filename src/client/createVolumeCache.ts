@@ -66,7 +66,7 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
   }
   installErrorTransferHandler();
   const name = options.name ?? DEFAULTS.name;
-  const { engine, inWorker, terminate } = await startEngine(
+  const { engine, inWorker, terminate, missing: clientMissing } = await startEngine(
     {
       name,
       verifyOnRead: options.verifyOnRead === true,
@@ -83,6 +83,13 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
   const ensureOpen = (): void => {
     if (closed) throw new VolumeCacheError('closed', 'This cache was closed.');
   };
+  /** Rejections of calls still running, so close() can settle them: the worker's answers die with it. */
+  const running = new Set<(error: VolumeCacheError) => void>();
+  const track = <T>(call: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      running.add(reject);
+      call.then(resolve, reject).finally(() => running.delete(reject));
+    });
   const keyOf = (url: string | URL): { url: string; key: string } => {
     const resolved = resolveVolumeUrl(url, base);
     return { url: resolved.href, key: deriveCacheKey(resolved, options.cacheKey) };
@@ -115,7 +122,7 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
     const onAbort = (): void => void engine.abort(request.requestId);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await call(request, progressArg(callOptions.onProgress));
+      return await track(call(request, progressArg(callOptions.onProgress)));
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
@@ -134,7 +141,7 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
     },
     async getCachedFile(url) {
       ensureOpen();
-      const found = await engine.getCachedFile(keyOf(url).key);
+      const found = await track(engine.getCachedFile(keyOf(url).key));
       return found ? found.file : null;
     },
     async prefetch(urls, prefetchOptions = {}) {
@@ -180,31 +187,32 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
     }) as VolumeCache['pin'],
     async unpin(url) {
       ensureOpen();
-      return engine.unpin(keyOf(url).key);
+      return track(engine.unpin(keyOf(url).key));
     },
     async invalidate(url) {
       ensureOpen();
-      return engine.invalidate(keyOf(url).key);
+      return track(engine.invalidate(keyOf(url).key));
     },
     async clear() {
       ensureOpen();
-      await engine.clear();
+      await track(engine.clear());
     },
     async cleanup() {
       ensureOpen();
-      return engine.cleanup();
+      return track(engine.cleanup());
     },
     async stats() {
       ensureOpen();
-      return engine.stats();
+      const stats = await track(engine.stats());
+      return { ...stats, missing: [...clientMissing, ...stats.missing] };
     },
     async entries() {
       ensureOpen();
-      return engine.entries();
+      return track(engine.entries());
     },
     async configure(patch) {
       ensureOpen();
-      return engine.configure(patch);
+      return track(engine.configure(patch));
     },
     async requestPersistence() {
       ensureOpen();
@@ -218,6 +226,9 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
     close() {
       if (closed) return;
       closed = true;
+      const error = new VolumeCacheError('closed', 'The cache was closed while this call was running.');
+      for (const reject of running) reject(error);
+      running.clear();
       void Promise.resolve(engine.close())
         .catch(() => undefined)
         .finally(terminate);

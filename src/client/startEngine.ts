@@ -1,11 +1,14 @@
 import { wrap, type Remote } from 'comlink';
 import type { EngineInfo, EngineInitOptions, VolumeCacheEngine } from '../protocol';
+import type { MissingCapability } from '../types';
 
 export interface StartedEngine {
   engine: VolumeCacheEngine | Remote<VolumeCacheEngine>;
   info: EngineInfo;
   /** True when the engine runs in the dedicated worker (callbacks must be comlink proxies). */
   inWorker: boolean;
+  /** What the page lacked, which the engine cannot know about (the worker itself). */
+  missing: MissingCapability[];
   terminate(): void;
 }
 
@@ -24,7 +27,7 @@ export async function startEngine(options: EngineInitOptions, worker?: Worker): 
     const remote = wrap<VolumeCacheEngine>(started);
     const info = await Promise.race([remote.init(options), failed]);
     const running = started;
-    return { engine: remote, info, inWorker: true, terminate: () => running.terminate() };
+    return { engine: remote, info, inWorker: true, missing: [], terminate: () => running.terminate() };
   } catch (error) {
     started?.terminate();
     if (isEngineRejection(error)) throw error;
@@ -32,8 +35,7 @@ export async function startEngine(options: EngineInitOptions, worker?: Worker): 
   const { createEngine } = await import('../worker/createEngine');
   const engine = createEngine();
   const info = await engine.init(options);
-  info.missing = [...info.missing, 'worker'];
-  return { engine, info, inWorker: false, terminate: () => undefined };
+  return { engine, info, inWorker: false, missing: ['worker'], terminate: () => undefined };
 }
 
 /** The worker started and rejected the options: that is the caller's error, not a missing capability. */

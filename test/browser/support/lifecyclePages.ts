@@ -1,0 +1,111 @@
+import type { BrowserContext, Page, Route } from 'playwright-core';
+import { onTestFailed } from 'vitest';
+import { testPageURL } from './harness';
+
+/** How to tamper with a test page before it loads, to take capabilities away. */
+export interface PagePatches {
+  /** Script run in the page before any of its own (page.addInitScript). Does not reach workers. */
+  initScript?: string;
+  /** Code prepended to the library's worker module, so it runs in the worker before the engine starts. */
+  workerPrelude?: string;
+  /** Answer the worker module request with this HTTP status instead (the worker then fails to start). */
+  workerStatus?: number;
+}
+
+/** The library's dedicated worker as the Vite dev server serves it (/src/worker/worker.ts?worker_file&type=module). */
+export function isWorkerModule(url: URL): boolean {
+  return url.pathname === '/src/worker/worker.ts';
+}
+
+export interface PatchedPage {
+  page: Page;
+  errors: string[];
+  /** Worker module requests the route saw (proves the patch was applied). */
+  workerRequests: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the test page with patches applied before anything runs, waits for
+ * it to import /src/index.ts, and prints its console errors if the current
+ * test fails (like harness.newTestPage, which cannot add patches before goto).
+ */
+export async function openPatchedPage(context: BrowserContext, patches: PagePatches): Promise<PatchedPage> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const workerRequests: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.stack ?? error.message}`));
+  onTestFailed(() => {
+    if (errors.length > 0) console.error(`Errors on the patched page:\n  ${errors.join('\n  ')}`);
+  });
+
+  if (patches.initScript !== undefined) await page.addInitScript({ content: patches.initScript });
+  if (patches.workerPrelude !== undefined || patches.workerStatus !== undefined) {
+    await page.route(isWorkerModule, async (route: Route) => {
+      workerRequests.push(route.request().url());
+      if (patches.workerStatus !== undefined) {
+        await route.fulfill({ status: patches.workerStatus, contentType: 'text/plain', body: 'worker refused by the test\n' });
+        return;
+      }
+      const response = await route.fetch();
+      const body = await response.text();
+      await route.fulfill({ response, body: `${patches.workerPrelude ?? ''}\n${body}` });
+    });
+  }
+
+  await page.goto(testPageURL);
+  await page.waitForFunction(() => window.testReady === true);
+  const importError = await page.evaluate(() => window.testImportError);
+  if (importError !== undefined) throw new Error(`The patched test page could not import /src/index.ts:\n${importError}`);
+  return { page, errors, workerRequests, close: () => page.close() };
+}
+
+/** Script that removes OPFS from a global scope (page or worker): no navigator.storage.getDirectory. */
+export const REMOVE_OPFS = 'delete StorageManager.prototype.getDirectory;';
+
+/**
+ * Worker prelude: records whether OPFS was there and whether it is gone,
+ * from inside the worker, on a BroadcastChannel the page can listen to.
+ */
+export function removeOpfsInWorkerPrelude(channel: string): string {
+  return `{
+  const before = typeof navigator.storage?.getDirectory;
+  ${REMOVE_OPFS}
+  new BroadcastChannel(${JSON.stringify(channel)}).postMessage({
+    inWorker: typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope,
+    before,
+    after: typeof navigator.storage?.getDirectory,
+    inPrototype: 'getDirectory' in StorageManager.prototype,
+  });
+}`;
+}
+
+/** Leftovers to plant in a partition's OPFS folders. */
+export interface Leftovers {
+  /** File names to create in tmp/ (e.g. download-<uuid>.part). */
+  tmp: string[];
+  /** File names to create in blobs/ (e.g. a sha256 no entry references). */
+  blobs: string[];
+}
+
+/** Creates files with a few bytes each under volume-cache/<partition>/{tmp,blobs}/, creating the folders if needed. */
+export function plantLeftovers(page: Page, partition: string, leftovers: Leftovers): Promise<void> {
+  return page.evaluate(
+    async ({ partition, leftovers }) => {
+      const root = await navigator.storage.getDirectory();
+      const base = await (await root.getDirectoryHandle('volume-cache', { create: true })).getDirectoryHandle(partition, { create: true });
+      for (const [folder, names] of [['tmp', leftovers.tmp], ['blobs', leftovers.blobs]] as const) {
+        const directory = await base.getDirectoryHandle(folder, { create: true });
+        for (const name of names) {
+          const writable = await (await directory.getFileHandle(name, { create: true })).createWritable();
+          await writable.write(new Uint8Array(4096).fill(7));
+          await writable.close();
+        }
+      }
+    },
+    { partition, leftovers },
+  );
+}
