@@ -1,18 +1,20 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
+import { serviceWorkerBuildConfig, serviceWorkerScriptPlugin } from './test/server/serviceWorkerScript.ts';
 import { testServerPlugin } from './test/server/testServerPlugin.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
-// One config for three jobs: `vite build` builds the library (page entry + its
-// worker), `vite` serves the demo from demo/, and vitest runs the unit and
-// browser test projects.
-export default defineConfig(({ command }) => ({
+// One config for four jobs: `vite build` builds the library (page entry + its
+// worker), `vite build --mode service-worker` the prebuilt service worker,
+// `vite` serves the demo from demo/, and vitest runs the unit and browser
+// test projects.
+export default defineConfig(({ command, mode }) => mode === 'service-worker' ? serviceWorkerBuildConfig(true) : ({
   root: command === 'serve' ? `${root}demo` : root,
   publicDir: `${root}public`,
   // The demo serves the real volumes in ../shared/data through the same local
   // volume server the browser tests use (ETag, Range, 304, optional ?rate= throttle).
-  plugins: command === 'serve' ? [testServerPlugin()] : [],
+  plugins: command === 'serve' ? [testServerPlugin(), serviceWorkerScriptPlugin()] : [],
   server: { host: '127.0.0.1', port: 5173, fs: { allow: [root] } },
   worker: { format: 'es' },
   build: {
@@ -22,12 +24,12 @@ export default defineConfig(({ command }) => ({
     target: 'es2022',
     copyPublicDir: false,
     lib: {
-      entry: { index: `${root}src/index.ts` },
+      entry: { index: `${root}src/index.ts`, 'service-worker': `${root}src/service-worker/index.ts` },
       formats: ['es'],
     },
     rollupOptions: {
       // Dependencies stay imports so the application's bundler dedupes them.
-      external: ['idb', 'comlink', 'nifti-reader-js', 'hash-wasm'],
+      external: ['idb', 'comlink', 'nifti-reader-js', 'hash-wasm', /^workbox-/],
     },
   },
   test: {

@@ -1,5 +1,13 @@
 export { createVolumeCache, type VolumeCache } from './client/createVolumeCache';
 export { getCachedVolume, clearCache, getCacheStats } from './client/defaultCache';
+export {
+  registerVolumeCacheServiceWorker,
+  unregisterVolumeCacheServiceWorker,
+  type RegisterServiceWorkerOptions,
+  type VolumeCacheServiceWorker,
+  type VolumeRequestMatch,
+} from './client/registerVolumeCacheServiceWorker';
+export { cacheKeyIgnoring } from './metadata/cacheKeyIgnoring';
 export { VolumeCacheError, isVolumeCacheError, ERROR_CODES, type VolumeCacheErrorCode } from './errors';
 export type {
   CacheConfig,
@@ -15,5 +23,6 @@ export type {
   PinOptions,
   PrefetchOptions,
   PrefetchResult,
+  ServiceWorkerStatus,
   VolumeCacheOptions,
 } from './types';

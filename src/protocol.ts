@@ -2,7 +2,7 @@
  * The page <-> worker protocol, types only: both sides import it with
  * `import type`, so the page bundle never pulls in worker code.
  */
-import type { CacheConfig, CacheEntry, CacheStats, CleanupReport, DownloadProgress, GetResult, MissingCapability } from './types';
+import type { CacheConfig, CacheEntry, CacheStats, CleanupReport, DownloadProgress, GetResult, MissingCapability, ServiceWorkerStatus } from './types';
 
 export interface EngineInitOptions {
   name: string;
@@ -54,4 +54,19 @@ export interface VolumeCacheEngine {
   configure(patch: Partial<CacheConfig>): Promise<CacheConfig>;
   abort(requestId: string): void;
   close(): Promise<void>;
+}
+
+/** What the service worker needs beyond the page API: it serves bytes itself. */
+export interface ServiceWorkerEngine extends VolumeCacheEngine {
+  /** The stored entry and file for a key, fresh or not, without counting anything; null if absent or damaged. */
+  lookup(key: string): Promise<{ entry: CacheEntry; file: File; fresh: boolean } | null>;
+  /** Caches a response the service worker already fetched (its body is being streamed to the page too). */
+  ingest(request: EngineRequest, response: Response): Promise<GetResult>;
+  /** Waits until no context holds the download lock of `key`. */
+  waitForDownload(key: string): Promise<void>;
+  /** Counts a response served from the cache. */
+  recordHit(entry: CacheEntry, kind: 'hit' | 'stale'): Promise<void>;
+  /** Counts a volume request that went to the network uncached. */
+  recordPassThrough(): Promise<void>;
+  setServiceWorkerStatus(status: ServiceWorkerStatus): Promise<void>;
 }

@@ -182,6 +182,21 @@ export interface CacheStats {
   /** `'opfs'` when caching works; `'network-only'` when storage is unavailable and every get is `uncached`. */
   mode: 'opfs' | 'network-only';
   missing: MissingCapability[];
+  /** What the service worker serving this partition can do, or null if none has started. */
+  serviceWorker: ServiceWorkerStatus | null;
+}
+
+/**
+ * How the service worker handles volume requests in this browser:
+ * `read-write` serves hits and caches misses; `read-only` serves hits but
+ * passes misses through uncached (no createWritable() in service workers);
+ * `pass-through` touches nothing (no OPFS or IndexedDB there).
+ */
+export interface ServiceWorkerStatus {
+  mode: 'read-write' | 'read-only' | 'pass-through';
+  missing: MissingCapability[];
+  /** When the service worker last started, epoch ms. */
+  startedAt: number;
 }
 
 export interface CacheConfig {

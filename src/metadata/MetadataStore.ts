@@ -1,5 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { CacheConfig, CacheEntry } from '../types';
+import type { CacheConfig, CacheEntry, ServiceWorkerStatus } from '../types';
 
 /** Running totals that survive restarts; derived numbers (hitRate, bytes) are computed from them. */
 export interface CacheTotals {
@@ -36,7 +36,10 @@ interface VolumeCacheDB extends DBSchema {
   };
   meta: {
     key: string;
-    value: { id: 'config'; config: CacheConfig } | { id: 'totals'; totals: CacheTotals };
+    value:
+      | { id: 'config'; config: CacheConfig }
+      | { id: 'totals'; totals: CacheTotals }
+      | { id: 'service-worker'; serviceWorker: ServiceWorkerStatus };
   };
 }
 
@@ -142,6 +145,15 @@ export class MetadataStore {
     for (const [name, value] of Object.entries(delta) as [keyof CacheTotals, number][]) totals[name] += value;
     await tx.store.put({ id: 'totals', totals });
     await tx.done;
+  }
+
+  async getServiceWorkerStatus(): Promise<ServiceWorkerStatus | null> {
+    const row = await this.db.get('meta', 'service-worker');
+    return row && row.id === 'service-worker' ? row.serviceWorker : null;
+  }
+
+  async putServiceWorkerStatus(serviceWorker: ServiceWorkerStatus): Promise<void> {
+    await this.db.put('meta', { id: 'service-worker', serviceWorker });
   }
 
   close(): void {

@@ -82,6 +82,10 @@ export class SharedDownloads<T> {
     });
   }
 
+  has(key: string): boolean {
+    return this.flights.has(key);
+  }
+
   abortAll(reason: unknown): void {
     for (const flight of this.flights.values()) flight.controller.abort(reason);
   }

@@ -7,9 +7,10 @@ import { MetadataStore, ZERO_TOTALS, type CacheTotals } from '../metadata/Metada
 import { parseIntegrity } from '../metadata/parseIntegrity';
 import { selectEntriesToEvict } from '../metadata/selectEntriesToEvict';
 import { validateConfigPatch, validateMaxBytes, validateTtlSeconds } from '../metadata/validateConfig';
-import type { ArrayBufferResult, EngineInfo, EngineInitOptions, EngineRequest, ProgressCallback, VolumeCacheEngine } from '../protocol';
+import type { ArrayBufferResult, EngineInfo, EngineInitOptions, EngineRequest, ProgressCallback, ServiceWorkerEngine } from '../protocol';
 import type { CacheConfig, CacheEntry, CacheStats, CleanupReport, DownloadProgress, GetResult, MissingCapability } from '../types';
 import { createMemorySink } from './ByteSink';
+import { downloadLockName } from './downloadLockName';
 import { downloadVolume, type DownloadResult, type ResponseValidators } from './downloadVolume';
 import { isValidPartitionName, PartitionFiles } from './PartitionFiles';
 import { SharedDownloads } from './SharedDownloads';
@@ -48,7 +49,7 @@ interface Storage {
  * The cache engine: runs in the dedicated worker (or, as a fallback, on the
  * page). It owns the download pipeline and applies the metadata policies.
  */
-export function createEngine(platform: EnginePlatform = browserPlatform()): VolumeCacheEngine {
+export function createEngine(platform: EnginePlatform = browserPlatform()): ServiceWorkerEngine {
   let partition = '';
   let storage: Storage | null = null;
   let missing: MissingCapability[] = [];
@@ -189,6 +190,9 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Volu
     existing: CacheEntry | null,
     signal: AbortSignal,
     report: (progress: DownloadProgress) => void,
+    initialResponse?: Response,
+    /** Keep the pin of an entry that was dropped as damaged and is being fetched again. */
+    wasPinned = false,
   ): Promise<GetResult> {
     const ttlSeconds = request.ttlSeconds ?? config.defaultTtlSeconds;
     const headers = request.headers ?? {};
@@ -209,6 +213,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Volu
       backoffMs: DEFAULTS.resumeBackoffMs,
       onQuotaExceeded: evictForQuota,
       ...(revalidate ? { revalidate } : {}),
+      ...(initialResponse ? { initialResponse } : {}),
     };
 
     if (!storage) {
@@ -241,7 +246,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Volu
         lastAccessedAt: now,
       }));
       const file = renewed ? await readEntryFile(renewed) : null;
-      if (!renewed || !file) return downloadAndStore(request, expectedSha256, null, signal, report);
+      if (!renewed || !file) return downloadAndStore(request, expectedSha256, null, signal, report, undefined, existing.pinned);
       await addTotals({ hits: 1, revalidations: 1, bytesFromCache: renewed.bytes });
       return { file, status: 'revalidated', entry: renewed };
     }
@@ -270,7 +275,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Volu
       createdAt: now,
       lastAccessedAt: now,
       expiresAt: computeExpiresAt(now, ttlSeconds),
-      pinned: existing?.pinned ?? false,
+      pinned: existing?.pinned ?? wasPinned,
       nifti: result.nifti,
     };
 
@@ -320,7 +325,12 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Volu
       try {
         return await downloads.join(
           flightKey,
-          (flightSignal, report) => downloadAndStore(request, expectedSha256, revalidating, flightSignal, report),
+          (flightSignal, report) =>
+            withDownloadLock(request.key, flightSignal, async () => {
+              // Another tab, worker or the service worker may have stored it while we waited.
+              const stored = revalidating ? null : await freshStoredResult(request.key, expectedSha256);
+              return stored ?? downloadAndStore(request, expectedSha256, revalidating, flightSignal, report, undefined, existing?.pinned ?? false);
+            }),
           onProgress ? (progress) => void Promise.resolve(onProgress(progress)).catch(() => undefined) : undefined,
           signal,
           request.url,
@@ -337,6 +347,33 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Volu
       callerAborts.delete(request.requestId);
       releaseCallback(onProgress);
     }
+  }
+
+  /**
+   * Holds a Web Lock named after the key while downloading it, so the
+   * service worker and other tabs wait for this download instead of
+   * starting their own. Without Web Locks, downloads are shared per context only.
+   */
+  function withDownloadLock<T>(key: string, signal: AbortSignal, task: () => Promise<T>): Promise<T> {
+    if (!platform.locks) return task();
+    return platform.locks.request(downloadLockName(partition, key), { signal }, task).catch((error: unknown) => {
+      if (signal.aborted && error instanceof DOMException && error.name === 'AbortError') {
+        throw new VolumeCacheError('aborted', 'The download was aborted while waiting for another one of the same volume.');
+      }
+      throw error;
+    });
+  }
+
+  /** A fresh stored copy as a hit, or null. Counts the hit. */
+  async function freshStoredResult(key: string, expectedSha256: string | null): Promise<GetResult | null> {
+    if (!storage) return null;
+    const entry = await storage.store.get(key);
+    if (!entry || isExpired(entry, platform.now()) || (expectedSha256 !== null && entry.sha256 !== expectedSha256)) return null;
+    const file = await readEntryFile(entry);
+    if (!file) return null;
+    const touched = await touch(entry);
+    await addTotals({ hits: 1, bytesFromCache: entry.bytes });
+    return { file, status: 'hit', entry: touched };
   }
 
   async function touch(entry: CacheEntry): Promise<CacheEntry> {
@@ -377,6 +414,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Volu
       persisted,
       mode: storage ? 'opfs' : 'network-only',
       missing: [...missing],
+      serviceWorker: storage ? await storage.store.getServiceWorkerStatus().catch(() => null) : null,
     };
   }
 
@@ -396,7 +434,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Volu
     });
   }
 
-  const engine: VolumeCacheEngine = {
+  const engine: ServiceWorkerEngine = {
     async init(options: EngineInitOptions): Promise<EngineInfo> {
       if (state !== 'new') throw new VolumeCacheError('invalid-argument', 'The engine is already initialised.');
       if (!isValidPartitionName(options.name)) {
@@ -542,6 +580,56 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Volu
       return { ...config };
     },
 
+    async lookup(key) {
+      ensureOpen();
+      if (!storage) return null;
+      const entry = await storage.store.get(key);
+      if (!entry) return null;
+      const file = await readEntryFile(entry);
+      return file ? { entry, file, fresh: !isExpired(entry, platform.now()) } : null;
+    },
+
+    async ingest(request, response) {
+      ensureOpen();
+      const { expectedSha256 } = validateRequest(request);
+      const flightKey = `${request.key}\n${expectedSha256 ?? ''}\n${request.expect ?? 'nifti'}`;
+      const signal = callerSignal(request.requestId);
+      try {
+        // Already downloading here: leave this body to the page alone.
+        if (downloads.has(flightKey)) throw new VolumeCacheError('aborted', `${request.url} is already being cached.`, { url: request.url });
+        return await downloads.join(
+          flightKey,
+          (flightSignal, report) => withDownloadLock(request.key, flightSignal, () => downloadAndStore(request, expectedSha256, null, flightSignal, report, response)),
+          undefined,
+          signal,
+          request.url,
+        );
+      } finally {
+        callerAborts.delete(request.requestId);
+        // Whatever happened, stop holding the body, so the page's copy of the
+        // stream is never held back by a cache side nobody reads.
+        await response.body?.cancel().catch(() => undefined);
+      }
+    },
+
+    async waitForDownload(key) {
+      if (!platform.locks) return;
+      await platform.locks.request(downloadLockName(partition, key), async () => undefined);
+    },
+
+    async recordHit(entry, kind) {
+      await touch(entry);
+      await addTotals(kind === 'stale' ? { hits: 1, stale: 1, bytesFromCache: entry.bytes } : { hits: 1, bytesFromCache: entry.bytes });
+    },
+
+    async recordPassThrough() {
+      await addTotals({ misses: 1, uncached: 1 });
+    },
+
+    async setServiceWorkerStatus(status) {
+      await storage?.store.putServiceWorkerStatus(status);
+    },
+
     abort(requestId) {
       callerAborts.get(requestId)?.abort(new VolumeCacheError('aborted', 'Aborted by the caller.'));
     },
@@ -559,11 +647,14 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Volu
   async function enforceBudget(): Promise<number> {
     if (!storage) return 0;
     return withCommitLock(async () => {
-      const decision = selectEntriesToEvict(await storage!.store.all(), config.maxBytes);
-      if (!decision.fits || decision.evictKeys.length === 0) return 0;
-      await dropEntries(decision.evictKeys);
-      await addTotals({ evictions: decision.evictKeys.length });
-      return decision.evictKeys.length;
+      const entries = await storage!.store.all();
+      const decision = selectEntriesToEvict(entries, config.maxBytes);
+      // Pinned entries alone over the budget: everything evictable goes.
+      const victims = decision.fits ? decision.evictKeys : entries.filter((entry) => !entry.pinned).map((entry) => entry.key);
+      if (victims.length === 0) return 0;
+      await dropEntries(victims);
+      await addTotals({ evictions: victims.length });
+      return victims.length;
     });
   }
 

@@ -1,4 +1,5 @@
 import { VolumeCacheError } from '../errors';
+import { withEngineMarker } from '../shared/engineRequestMarker';
 import type { NiftiSummary } from '../types';
 import type { ByteSink } from './ByteSink';
 import { NiftiStreamValidator } from './NiftiStreamValidator';
@@ -27,6 +28,11 @@ export interface DownloadRequest {
   /** Frees room after a QuotaExceededError; true if anything was freed (the write is retried once). */
   onQuotaExceeded: () => Promise<boolean>;
   fetch: typeof fetch;
+  /**
+   * A response already fetched by someone else (the service worker, which
+   * streams the same body to the page); used instead of the first request.
+   */
+  initialResponse?: Response;
   retries: number;
   backoffMs: number;
 }
@@ -43,7 +49,7 @@ export type DownloadResult =
  */
 export async function downloadVolume(request: DownloadRequest): Promise<DownloadResult> {
   const { url, signal } = request;
-  let response = await fetchOnce(request, initialHeaders(request));
+  let response = request.initialResponse ?? (await fetchOnce(request, initialHeaders(request)));
   if (response.status === 304 && request.revalidate) {
     await response.body?.cancel().catch(() => undefined);
     return { kind: 'not-modified', meta: readMeta(response) };
@@ -190,7 +196,7 @@ async function fetchOnce(request: DownloadRequest, headers: Record<string, strin
     // no-store: the cache is the copy; letting the HTTP cache keep a second
     // one of a 1 GB volume would double the disk used. It also keeps the
     // browser from adding validators of its own to our conditional requests.
-    return await request.fetch(request.url, { headers, signal: request.signal, cache: 'no-store', credentials: 'same-origin' });
+    return await request.fetch(request.url, { headers: withEngineMarker(headers), signal: request.signal, cache: 'no-store', credentials: 'same-origin' });
   } catch (error) {
     if (request.signal.aborted) throw abortedError(request.url, request.signal);
     throw new VolumeCacheError('network', `Could not reach ${request.url} (${error instanceof Error ? error.message : String(error)}).`, { url: request.url, cause: error });

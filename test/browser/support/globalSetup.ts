@@ -3,6 +3,7 @@ import { createServer } from 'vite';
 import type { TestProject } from 'vitest/node';
 import { resolveChromium } from '../../support/chromium.mjs';
 import { repoRoot, sharedDataDir } from '../../support/repoPaths';
+import { serviceWorkerScriptPlugin } from '../../server/serviceWorkerScript';
 import { testServerPlugin } from '../../server/testServerPlugin';
 
 declare module 'vitest' {
@@ -24,7 +25,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     cacheDir: `${repoRoot}node_modules/.vite-browser-tests`,
     logLevel: 'warn',
     clearScreen: false,
-    plugins: [testServerPlugin()],
+    plugins: [testServerPlugin(), serviceWorkerScriptPlugin()],
     worker: { format: 'es' },
     server: {
       host: '127.0.0.1',
@@ -40,7 +41,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     optimizeDeps: {
       // Pre-bundled up front and nothing discovered later, so the first page
       // load already gets the final dependency URLs.
-      include: ['idb', 'comlink', 'nifti-reader-js', 'hash-wasm'],
+      include: ['idb', 'comlink', 'nifti-reader-js', 'hash-wasm', 'workbox-window'],
       noDiscovery: true,
     },
   });

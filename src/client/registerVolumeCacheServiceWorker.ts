@@ -1,0 +1,119 @@
+import { Workbox } from 'workbox-window';
+import { VolumeCacheError } from '../errors';
+import { DEFAULT_SERVICE_WORKER_CONFIG, encodeServiceWorkerConfig, type ServiceWorkerConfig } from '../service-worker/serviceWorkerConfig';
+
+export interface VolumeRequestMatch {
+  /** File-name endings that mark a volume. @default [".nii", ".nii.gz"] */
+  extensions?: string[];
+  /** Only URLs under these path prefixes. */
+  pathPrefixes?: string[];
+  /** Regular expressions a URL may match instead of an extension. */
+  patterns?: (RegExp | string)[];
+  /** Other origins whose volumes are cached (they must allow CORS). */
+  origins?: string[];
+}
+
+export interface RegisterServiceWorkerOptions {
+  /**
+   * Where the application serves `volume-cache-sw.js` (copy it from
+   * `node_modules/volume-cache/dist/`). Its path limits the largest scope.
+   * @default "/volume-cache-sw.js"
+   */
+  scriptURL?: string;
+  /** @default "/" */
+  scope?: string;
+  /** Which requests are volumes. A function can only run in your own service worker: see installVolumeCacheRoutes. */
+  match?: VolumeRequestMatch;
+  /** Partition shared with createVolumeCache({ name }). @default "default" */
+  name?: string;
+  /** Query parameters left out of cache keys; pass the same list to cacheKeyIgnoring() for the page's cache. */
+  ignoreSearchParams?: string[];
+  /** Take over at once on install/update. @default true */
+  skipWaiting?: boolean;
+  /** Control already-open pages at once. @default true */
+  clientsClaim?: boolean;
+  /** Also cache responses marked Cache-Control: no-store. @default false */
+  cacheNoStore?: boolean;
+  /** Also cache cross-origin responses to credentialed requests. @default false */
+  cacheCredentialed?: boolean;
+  /** @default "nifti" */
+  expect?: 'nifti' | 'any';
+  /**
+   * Keep the application's own files available offline too (network-first
+   * copies of same-origin GETs), so the page opens with the network gone.
+   * @default false
+   */
+  offlineShell?: boolean;
+}
+
+export interface VolumeCacheServiceWorker {
+  workbox: Workbox;
+  registration: ServiceWorkerRegistration;
+  /** Removes the service worker; cached volumes stay (use the cache's clear() for those). */
+  unregister(): Promise<boolean>;
+}
+
+/**
+ * Registers the prebuilt service worker with workbox-window and resolves once
+ * it controls this page, so the page's next fetch of a volume goes through it.
+ */
+export async function registerVolumeCacheServiceWorker(options: RegisterServiceWorkerOptions = {}): Promise<VolumeCacheServiceWorker> {
+  if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) {
+    throw new VolumeCacheError('unsupported', 'Service workers are not available here (they need a secure context: https or localhost).');
+  }
+  const match = options.match ?? {};
+  const config: ServiceWorkerConfig = {
+    ...DEFAULT_SERVICE_WORKER_CONFIG,
+    name: options.name ?? DEFAULT_SERVICE_WORKER_CONFIG.name,
+    extensions: match.extensions ?? DEFAULT_SERVICE_WORKER_CONFIG.extensions,
+    pathPrefixes: match.pathPrefixes ?? [],
+    patterns: (match.patterns ?? []).map((pattern) => (pattern instanceof RegExp ? pattern.source : pattern)),
+    origins: match.origins ?? [],
+    ignoreSearchParams: options.ignoreSearchParams ?? [],
+    skipWaiting: options.skipWaiting ?? true,
+    clientsClaim: options.clientsClaim ?? true,
+    cacheNoStore: options.cacheNoStore ?? false,
+    cacheCredentialed: options.cacheCredentialed ?? false,
+    expect: options.expect ?? 'nifti',
+    offlineShell: options.offlineShell ?? false,
+  };
+  const scriptURL = new URL(options.scriptURL ?? '/volume-cache-sw.js', location.href);
+  for (const [name, value] of encodeServiceWorkerConfig(config)) scriptURL.searchParams.append(name, value);
+
+  const workbox = new Workbox(scriptURL.href, { scope: options.scope ?? '/' });
+  let registration: ServiceWorkerRegistration | undefined;
+  try {
+    registration = await workbox.register({ immediate: true });
+  } catch (error) {
+    throw new VolumeCacheError('unsupported', `The service worker at ${scriptURL.pathname} could not be registered (${error instanceof Error ? error.message : String(error)}).`, { cause: error });
+  }
+  if (!registration) throw new VolumeCacheError('unsupported', 'The service worker was not registered.');
+  await controlled(scriptURL.href, config.clientsClaim);
+  return { workbox, registration, unregister: () => registration.unregister() };
+}
+
+/** Removes every volume-cache service worker registered by this origin. */
+export async function unregisterVolumeCacheServiceWorker(): Promise<boolean> {
+  if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return false;
+  let removed = false;
+  for (const registration of await navigator.serviceWorker.getRegistrations()) {
+    const script = registration.active ?? registration.waiting ?? registration.installing;
+    if (script && /volume-cache-sw/.test(new URL(script.scriptURL).pathname)) removed = (await registration.unregister()) || removed;
+  }
+  return removed;
+}
+
+/** Resolves when this page is controlled by the worker for `scriptURL` (at once when it already is). */
+async function controlled(scriptURL: string, clientsClaim: boolean): Promise<void> {
+  await navigator.serviceWorker.ready;
+  if (navigator.serviceWorker.controller?.scriptURL === scriptURL || !clientsClaim) return;
+  await new Promise<void>((resolve) => {
+    const check = (): void => {
+      if (navigator.serviceWorker.controller?.scriptURL !== scriptURL) return;
+      navigator.serviceWorker.removeEventListener('controllerchange', check);
+      resolve();
+    };
+    navigator.serviceWorker.addEventListener('controllerchange', check);
+    check();
+  });
+}

@@ -1,0 +1,89 @@
+import { cacheKeyIgnoring } from '../metadata/cacheKeyIgnoring';
+import { isEngineRequest } from '../shared/engineRequestMarker';
+import type { EngineRequest, ServiceWorkerEngine } from '../protocol';
+import type { ServiceWorkerStatus } from '../types';
+import type { ServiceWorkerConfig } from './serviceWorkerConfig';
+import { splitBody } from './splitBody';
+import { notAvailableOfflineResponse, responseFromEntry, withCacheHeader } from './volumeResponses';
+
+export interface VolumeRequestContext {
+  request: Request;
+  /** Keeps the service worker alive while the cache side of a miss is written. */
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/**
+ * Answers one volume request in the service worker:
+ * fresh entry → from OPFS (ranges and HEAD included); expired → revalidated
+ * by the engine, or served stale when the network fails; miss → fetched once,
+ * streamed to the page and into the cache together; offline miss → 504 JSON.
+ */
+export function createVolumeRequestHandler(
+  engine: ServiceWorkerEngine | null,
+  config: Pick<ServiceWorkerConfig, 'ignoreSearchParams' | 'cacheNoStore' | 'cacheCredentialed' | 'expect'>,
+  mode: ServiceWorkerStatus['mode'],
+  fetchFromNetwork: (request: Request) => Promise<Response> = (request) => fetch(request),
+): (context: VolumeRequestContext) => Promise<Response> {
+  const keyOf = cacheKeyIgnoring(config.ignoreSearchParams);
+
+  return async ({ request, waitUntil }) => {
+    const url = new URL(request.url);
+    if (!engine || mode === 'pass-through') return fetchFromNetwork(request);
+    const key = keyOf(url);
+    // The cache engine's own requests (a page's cache worker downloading,
+    // resuming or revalidating) go straight to the network.
+    if (isEngineRequest(request)) return fetchFromNetwork(request);
+    const engineRequest = (): EngineRequest => ({ requestId: crypto.randomUUID(), url: url.href, key, expect: config.expect });
+    let stored = await engine.lookup(key).catch(() => null);
+    if (!stored) {
+      // A page's worker (or another request here) may be downloading it right now: wait for that instead of a second download.
+      await engine.waitForDownload(key).catch(() => undefined);
+      stored = await engine.lookup(key).catch(() => null);
+    }
+
+    if (stored && (stored.fresh || request.method === 'HEAD')) {
+      waitUntil(engine.recordHit(stored.entry, 'hit').catch(() => undefined));
+      return responseFromEntry(request, stored.entry, stored.file, 'hit');
+    }
+
+    if (stored) {
+      const stale = stored;
+      try {
+        const result = await engine.get(engineRequest());
+        if (result.entry) return await responseFromEntry(request, result.entry, result.file, result.status === 'miss' ? 'miss' : result.status === 'stale' ? 'stale' : 'revalidated');
+      } catch {
+        // The server now refuses it (4xx) or sends something that is not a volume: let the page see the server's answer.
+        try {
+          return await fetchFromNetwork(request);
+        } catch {
+          waitUntil(engine.recordHit(stale.entry, 'stale').catch(() => undefined));
+          return responseFromEntry(request, stale.entry, stale.file, 'stale');
+        }
+      }
+    }
+
+    let response: Response;
+    try {
+      response = await fetchFromNetwork(request);
+    } catch {
+      return notAvailableOfflineResponse(url.href);
+    }
+    if (mode !== 'read-write' || request.method !== 'GET' || request.headers.has('Range') || !isCacheable(request, response, config) || !response.body) {
+      waitUntil(engine.recordPassThrough().catch(() => undefined));
+      return response;
+    }
+    const [toPage, toCache] = splitBody(response.body);
+    const cacheCopy = new Response(toCache, { status: response.status, statusText: response.statusText, headers: response.headers });
+    waitUntil(engine.ingest(engineRequest(), cacheCopy).catch(() => undefined));
+    return withCacheHeader(response, toPage, 'miss');
+  };
+}
+
+/** The service worker caches only what any user of this origin may see again. */
+export function isCacheable(request: Request, response: Response, config: Pick<ServiceWorkerConfig, 'cacheNoStore' | 'cacheCredentialed'>): boolean {
+  if (response.status !== 200 || response.type === 'opaque' || response.type === 'opaqueredirect' || response.type === 'error') return false;
+  if (!config.cacheNoStore && /(^|,)\s*no-store\s*(,|$)/i.test(response.headers.get('Cache-Control') ?? '')) return false;
+  const crossOrigin = response.type === 'cors';
+  if (crossOrigin && request.credentials === 'include' && !config.cacheCredentialed) return false;
+  return true;
+}

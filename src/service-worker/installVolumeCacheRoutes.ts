@@ -1,0 +1,75 @@
+/// <reference lib="webworker" />
+import { registerRoute } from 'workbox-routing';
+import { NetworkFirst } from 'workbox-strategies';
+import { VolumeCacheError } from '../errors';
+import type { ServiceWorkerEngine } from '../protocol';
+import type { MissingCapability, ServiceWorkerStatus } from '../types';
+import { createEngine } from '../worker/createEngine';
+import { createVolumeRequestHandler } from './createVolumeRequestHandler';
+import { createVolumeMatcher, type VolumeMatcher } from './matchesVolumeRequest';
+import { DEFAULT_SERVICE_WORKER_CONFIG, type ServiceWorkerConfig } from './serviceWorkerConfig';
+
+declare const self: ServiceWorkerGlobalScope;
+
+export interface InstallVolumeCacheRoutesOptions extends Partial<ServiceWorkerConfig> {
+  /** Decides which requests are volumes; overrides extensions/pathPrefixes/patterns/origins. */
+  match?: VolumeMatcher;
+}
+
+/**
+ * Adds volume-cache's routes to a service worker (the prebuilt one, or an
+ * application's own Workbox service worker). Storage is opened lazily on the
+ * first volume request, so install and activate stay fast.
+ */
+export function installVolumeCacheRoutes(options: InstallVolumeCacheRoutesOptions = {}): void {
+  const config: ServiceWorkerConfig = { ...DEFAULT_SERVICE_WORKER_CONFIG, ...options };
+  const match = options.match ?? createVolumeMatcher(config, self.location.origin);
+  let started: Promise<ReturnType<typeof createVolumeRequestHandler>> | null = null;
+
+  const handlerFor = (): Promise<ReturnType<typeof createVolumeRequestHandler>> => {
+    started ??= openEngine(config).then(({ engine, status }) => createVolumeRequestHandler(engine, config, status.mode));
+    return started;
+  };
+
+  for (const method of ['GET', 'HEAD'] as const) {
+    registerRoute(
+      ({ url }) => match(url),
+      async ({ request, event }) => {
+        const handle = await handlerFor();
+        const fetchEvent = event as FetchEvent;
+        return handle({ request: request as Request, waitUntil: (promise) => fetchEvent.waitUntil(promise) });
+      },
+      method,
+    );
+  }
+
+  if (config.offlineShell) {
+    registerRoute(
+      ({ url }) => url.origin === self.location.origin && !match(url),
+      new NetworkFirst({ cacheName: `volume-cache-shell:${config.name}` }),
+      'GET',
+    );
+  }
+
+  if (config.skipWaiting) self.addEventListener('install', () => void self.skipWaiting());
+  if (config.clientsClaim) self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+}
+
+async function openEngine(config: ServiceWorkerConfig): Promise<{ engine: ServiceWorkerEngine | null; status: ServiceWorkerStatus }> {
+  const engine = createEngine();
+  try {
+    const info = await engine.init({ name: config.name, verifyOnRead: false });
+    const missing: MissingCapability[] = [...info.missing];
+    const canWrite = typeof FileSystemFileHandle !== 'undefined' && 'createWritable' in FileSystemFileHandle.prototype;
+    const status: ServiceWorkerStatus = {
+      mode: info.mode !== 'opfs' ? 'pass-through' : canWrite ? 'read-write' : 'read-only',
+      missing,
+      startedAt: Date.now(),
+    };
+    await engine.setServiceWorkerStatus(status).catch(() => undefined);
+    return { engine: status.mode === 'pass-through' ? null : engine, status };
+  } catch (error) {
+    if (!(error instanceof VolumeCacheError)) throw error;
+    return { engine: null, status: { mode: 'pass-through', missing: [], startedAt: Date.now() } };
+  }
+}

@@ -1,0 +1,79 @@
+import { VolumeCacheError } from '../errors';
+
+/**
+ * What the prebuilt service worker intercepts and how, carried in its script
+ * URL's query string so it survives service-worker restarts and a change of
+ * configuration installs a new version.
+ */
+export interface ServiceWorkerConfig {
+  /** Partition shared with the page's cache. */
+  name: string;
+  /** File-name endings that mark a volume. @default [".nii", ".nii.gz"] */
+  extensions: string[];
+  /** Only URLs under these path prefixes, if any are given. */
+  pathPrefixes: string[];
+  /** Regular expressions (sources) a URL may match instead of an extension. */
+  patterns: string[];
+  /** Origins besides the service worker's own whose volumes are cached. */
+  origins: string[];
+  /** Query parameters left out of the cache key (signed-URL tokens); use cacheKeyIgnoring() on the page too. */
+  ignoreSearchParams: string[];
+  skipWaiting: boolean;
+  clientsClaim: boolean;
+  /** Cache responses marked Cache-Control: no-store. @default false */
+  cacheNoStore: boolean;
+  /** Cache cross-origin responses to credentialed requests. @default false */
+  cacheCredentialed: boolean;
+  /** Validate as NIfTI ("nifti") or cache any matching body ("any"). @default "nifti" */
+  expect: 'nifti' | 'any';
+  /**
+   * Also keep the application itself available offline: other same-origin GETs
+   * are answered network-first from a Cache Storage copy, so a reload with
+   * the network gone still opens the page. @default false
+   */
+  offlineShell: boolean;
+}
+
+export const DEFAULT_SERVICE_WORKER_CONFIG: ServiceWorkerConfig = {
+  name: 'default',
+  extensions: ['.nii', '.nii.gz'],
+  pathPrefixes: [],
+  patterns: [],
+  origins: [],
+  ignoreSearchParams: [],
+  skipWaiting: true,
+  clientsClaim: true,
+  cacheNoStore: false,
+  cacheCredentialed: false,
+  expect: 'nifti',
+  offlineShell: false,
+};
+
+const LISTS = ['extensions', 'pathPrefixes', 'patterns', 'origins', 'ignoreSearchParams'] as const;
+const FLAGS = ['skipWaiting', 'clientsClaim', 'cacheNoStore', 'cacheCredentialed', 'offlineShell'] as const;
+
+export function encodeServiceWorkerConfig(config: ServiceWorkerConfig): URLSearchParams {
+  const query = new URLSearchParams({ name: config.name, expect: config.expect });
+  for (const list of LISTS) for (const value of config[list]) query.append(list, value);
+  for (const flag of FLAGS) query.set(flag, config[flag] ? '1' : '0');
+  return query;
+}
+
+export function decodeServiceWorkerConfig(query: URLSearchParams): ServiceWorkerConfig {
+  const config: ServiceWorkerConfig = { ...DEFAULT_SERVICE_WORKER_CONFIG };
+  if (query.has('name')) config.name = query.get('name') as string;
+  const expect = query.get('expect');
+  if (expect === 'any' || expect === 'nifti') config.expect = expect;
+  for (const list of LISTS) if (query.has(list)) config[list] = query.getAll(list);
+  for (const flag of FLAGS) if (query.has(flag)) config[flag] = query.get(flag) === '1';
+  for (const pattern of config.patterns) compilePattern(pattern);
+  return config;
+}
+
+export function compilePattern(source: string): RegExp {
+  try {
+    return new RegExp(source);
+  } catch {
+    throw new VolumeCacheError('invalid-argument', `match pattern ${JSON.stringify(source)} is not a valid regular expression.`);
+  }
+}

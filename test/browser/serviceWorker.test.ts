@@ -1,0 +1,265 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { generatedVolumeBytes, generatedVolumeSha256, generatedVolumeSource } from '../server/generatedVolume';
+import { launchBrowser, resetServer, serverRequests, type TestBrowser } from './support/harness';
+import { sample } from './support/manifest';
+
+let browser: TestBrowser;
+let page: Page;
+
+/** Registers the prebuilt service worker on the test page, with the partition the page's cache uses. */
+async function registerServiceWorker(target: Page, extra: Record<string, unknown> = {}): Promise<void> {
+  await target.evaluate(async (extra) => {
+    const lib = window.volumeCache as typeof import('../../src/index');
+    await lib.registerVolumeCacheServiceWorker({ name: 'sw', match: { pathPrefixes: ['/data/', '/gen/'] }, ...extra });
+  }, extra);
+}
+
+/** A plain fetch from the page, as a viewer would make it. */
+async function viewerFetch(target: Page, path: string, headers: Record<string, string> = {}, method = 'GET') {
+  return target.evaluate(
+    async ({ path, headers, method }) => {
+      try {
+        const response = await fetch(path, { headers, method });
+        const buffer = await response.arrayBuffer();
+        return {
+          status: response.status,
+          cache: response.headers.get('X-Volume-Cache'),
+          contentRange: response.headers.get('Content-Range'),
+          contentLength: response.headers.get('Content-Length'),
+          contentType: response.headers.get('Content-Type'),
+          acceptRanges: response.headers.get('Accept-Ranges'),
+          etag: response.headers.get('ETag'),
+          size: buffer.byteLength,
+          sha256: await window.sha256Hex(buffer),
+          text: buffer.byteLength < 2000 ? new TextDecoder().decode(buffer) : '',
+        };
+      } catch (error) {
+        return { status: -1, error: String(error) };
+      }
+    },
+    { path, headers, method },
+  );
+}
+
+/** The entries of the shared partition, through the page API. */
+async function entryKeys(target: Page): Promise<string[]> {
+  return target.evaluate(async () => {
+    const lib = window.volumeCache as typeof import('../../src/index');
+    const cache = await lib.createVolumeCache({ name: 'sw' });
+    const keys = (await cache.entries()).map((entry) => new URL(entry.key).pathname + new URL(entry.key).search);
+    cache.close();
+    return keys;
+  });
+}
+
+async function pageCacheCall<T>(target: Page, call: string, arg: unknown): Promise<T> {
+  return target.evaluate(
+    async ({ call, arg }) => {
+      const lib = window.volumeCache as typeof import('../../src/index');
+      const cache = await lib.createVolumeCache({ name: 'sw' });
+      try {
+        const method = (cache as unknown as Record<string, (a: unknown, b?: unknown) => Promise<unknown>>)[call]!;
+        const result = (await method.call(cache, ...((Array.isArray(arg) ? arg : [arg]) as [unknown, unknown?]))) as { status?: string; file?: File } | null;
+        return (result && typeof result === 'object' && 'file' in result ? { status: result.status, size: result.file?.size } : result) as unknown;
+      } finally {
+        cache.close();
+      }
+    },
+    { call, arg },
+  ) as Promise<T>;
+}
+
+const gets = async (prefix: string) => (await serverRequests(prefix)).filter((r) => r.method === 'GET');
+
+async function expectedSlice(slices: number, seed: number, start: number, end: number): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of generatedVolumeSource({ slices, seed, version: 1 }).chunks(start, end)) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  ({ page } = await browser.newTestPage());
+  await registerServiceWorker(page);
+});
+afterAll(async () => {
+  await browser.close();
+});
+beforeEach(async () => {
+  await resetServer();
+});
+
+describe('drop-in cache for plain fetch()', () => {
+  it('is controlled and reports read-write mode in stats()', async () => {
+    const controlled = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null);
+    expect(controlled).toContain('/volume-cache-sw.js');
+    // The service worker records its mode when it opens storage, on the first volume request.
+    await viewerFetch(page, '/data/nifti/big.nii.gz');
+    const stats = await pageCacheCall<{ serviceWorker: { mode: string } | null }>(page, 'stats', []);
+    expect(stats.serviceWorker).toMatchObject({ mode: 'read-write' });
+  });
+
+  it('first fetch goes to the server once and is cached; the second never reaches the server', async () => {
+    const facts = sample('functional.nii');
+    const path = '/data/nifti/functional.nii';
+    const first = await viewerFetch(page, path);
+    expect(first).toMatchObject({ status: 200, cache: 'miss', size: facts.bytes, sha256: facts.sha256 });
+    await expect.poll(() => entryKeys(page), { timeout: 10_000 }).toContain(path);
+    const second = await viewerFetch(page, path);
+    expect(second).toMatchObject({
+      status: 200,
+      cache: 'hit',
+      size: facts.bytes,
+      sha256: facts.sha256,
+      contentLength: String(facts.bytes),
+      acceptRanges: 'bytes',
+    });
+    expect(second.etag).toBeTruthy();
+    expect(await gets(path)).toHaveLength(1);
+  });
+
+  it('a file cached through the page API is a hit through the service worker, and vice versa', async () => {
+    const facts = sample('example4d.nii.gz');
+    const path = '/data/nifti/example4d.nii.gz';
+    expect(await pageCacheCall<{ status: string }>(page, 'get', path)).toMatchObject({ status: 'miss' });
+    expect(await viewerFetch(page, path)).toMatchObject({ status: 200, cache: 'hit', sha256: facts.sha256 });
+    expect(await gets(path)).toHaveLength(1);
+
+    const other = '/data/nifti/avg152T1_LR_nifti.nii';
+    expect(await viewerFetch(page, other)).toMatchObject({ cache: 'miss' });
+    await expect.poll(() => entryKeys(page), { timeout: 10_000 }).toContain(other);
+    expect(await pageCacheCall<{ status: string }>(page, 'get', other)).toMatchObject({ status: 'hit' });
+    expect(await gets(other)).toHaveLength(1);
+  });
+
+  it('a body that is not NIfTI reaches the page but is not cached', async () => {
+    const path = '/data/nifti/functional.nii?html200=1';
+    const result = await viewerFetch(page, path);
+    expect(result).toMatchObject({ status: 200, cache: 'miss' });
+    expect(result.text).toContain('<html');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await entryKeys(page)).not.toContain(path);
+  });
+
+  it('responses marked no-store and non-2xx responses pass through uncached', async () => {
+    const noStore = '/data/nifti/row_major.dconn.nii?cc=no-store';
+    expect(await viewerFetch(page, noStore)).toMatchObject({ status: 200, cache: null, sha256: sample('row_major.dconn.nii').sha256 });
+    const missing = '/data/nifti/nothing-here.nii';
+    expect(await viewerFetch(page, missing)).toMatchObject({ status: 404, cache: null });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const keys = await entryKeys(page);
+    expect(keys).not.toContain(noStore);
+    expect(keys).not.toContain(missing);
+  });
+});
+
+describe('ranges and HEAD from a cached 300 MB volume', () => {
+  const slices = 4800;
+  const seed = 11;
+  const path = `/gen/${slices}-${seed}.nii`;
+  const size = generatedVolumeBytes(slices);
+
+  beforeAll(async () => {
+    const cached = await pageCacheCall<{ status: string; size: number }>(page, 'get', path);
+    expect(cached).toMatchObject({ size });
+  });
+
+  const ranges: [string, number, number][] = [
+    ['bytes=0-99', 0, 99],
+    ['bytes=1000000-1999999', 1_000_000, 1_999_999],
+    ['bytes=-100', size - 100, size - 1],
+    [`bytes=${size - 1}-${size - 1}`, size - 1, size - 1],
+    [`bytes=${size - 65_536}-`, size - 65_536, size - 1],
+    [`bytes=${size - 10}-${size + 1000}`, size - 10, size - 1],
+  ];
+  for (const [header, start, end] of ranges) {
+    it(`${header} -> 206 with bytes ${start}-${end}`, async () => {
+      const result = await viewerFetch(page, path, { Range: header });
+      expect(result).toMatchObject({
+        status: 206,
+        cache: 'hit',
+        contentRange: `bytes ${start}-${end}/${size}`,
+        contentLength: String(end - start + 1),
+        size: end - start + 1,
+        sha256: await expectedSlice(slices, seed, start, end),
+      });
+      expect(await gets(path)).toHaveLength(0);
+    });
+  }
+
+  it('an unsatisfiable range gets 416 with the length', async () => {
+    const result = await viewerFetch(page, path, { Range: `bytes=${size}-` });
+    expect(result).toMatchObject({ status: 416, contentRange: `bytes */${size}` });
+  });
+
+  it('HEAD is answered from metadata', async () => {
+    const result = await viewerFetch(page, path, {}, 'HEAD');
+    expect(result).toMatchObject({ status: 200, cache: 'hit', contentLength: String(size), acceptRanges: 'bytes', size: 0 });
+    expect(await serverRequests(path)).toHaveLength(0);
+  });
+
+  it('the full response is the whole file', async () => {
+    const result = await viewerFetch(page, path);
+    expect(result).toMatchObject({ status: 200, cache: 'hit', size, sha256: await generatedVolumeSha256(slices, seed) });
+  });
+});
+
+describe('offline', () => {
+  it('serves cached volumes after a reload with the network gone, 504 JSON for the rest, and revalidates when back', async () => {
+    const cachedPath = '/data/nifti/MNI152_2009_template.nii.gz';
+    const facts = sample('MNI152_2009_template.nii.gz');
+    // Expired at once, so going back online must revalidate it.
+    expect(await pageCacheCall<{ status: string }>(page, 'get', [cachedPath, { ttlSeconds: 0 }])).toMatchObject({ status: 'miss' });
+
+    // The page itself must come from the service worker when offline.
+    await registerServiceWorker(page, { offlineShell: true });
+    await page.reload();
+    await page.waitForFunction(() => window.testReady === true);
+
+    await browser.context.setOffline(true);
+    try {
+      await page.reload();
+      await page.waitForFunction(() => window.testReady === true);
+      const cached = await viewerFetch(page, cachedPath);
+      expect(cached).toMatchObject({ status: 200, cache: 'stale', sha256: facts.sha256 });
+      const missing = await viewerFetch(page, '/data/nifti/spm152.nii.gz');
+      expect(missing.status).toBe(504);
+      expect(JSON.parse(missing.text ?? '')).toMatchObject({ error: 'not-available-offline', url: expect.stringContaining('/data/nifti/spm152.nii.gz') });
+    } finally {
+      await browser.context.setOffline(false);
+    }
+
+    await resetServer();
+    const back = await viewerFetch(page, cachedPath);
+    expect(back).toMatchObject({ status: 200, cache: 'revalidated', sha256: facts.sha256 });
+    const requests = await gets(cachedPath);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ status: 304, ifNoneMatch: expect.stringContaining(facts.sha256) });
+  });
+});
+
+describe('lifecycle', () => {
+  it('a service-worker update keeps the cached volumes', async () => {
+    const path = '/data/nifti/functional.nii';
+    await pageCacheCall(page, 'get', path);
+    const before = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
+    // A different configuration is a different script URL: the browser installs it as an update.
+    await registerServiceWorker(page, { offlineShell: true, ignoreSearchParams: ['token'] });
+    const after = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
+    expect(after).not.toBe(before);
+    expect(before).toContain('offlineShell=1');
+    expect(after).toContain('ignoreSearchParams=token');
+    expect(await entryKeys(page)).toContain(path);
+    expect(await viewerFetch(page, `${path}?token=abc`)).toMatchObject({ status: 200, cache: 'hit', sha256: sample('functional.nii').sha256 });
+    expect(await gets(path)).toHaveLength(0);
+  });
+
+  it('unregister removes the service worker and leaves the volumes', async () => {
+    const removed = await page.evaluate(async () => (window.volumeCache as typeof import('../../src/index')).unregisterVolumeCacheServiceWorker());
+    expect(removed).toBe(true);
+    expect(await entryKeys(page)).toContain('/data/nifti/functional.nii');
+    await registerServiceWorker(page);
+  });
+});
