@@ -8,6 +8,7 @@ export {
   type VolumeRequestMatch,
 } from './client/registerVolumeCacheServiceWorker';
 export { cacheKeyIgnoring } from './metadata/cacheKeyIgnoring';
+export type { CacheChange } from './shared/cacheChanges';
 export { VolumeCacheError, isVolumeCacheError, ERROR_CODES, type VolumeCacheErrorCode } from './errors';
 export type {
   CacheConfig,

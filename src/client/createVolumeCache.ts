@@ -4,6 +4,7 @@ import { VolumeCacheError } from '../errors';
 import { deriveCacheKey } from '../metadata/deriveCacheKey';
 import { resolveVolumeUrl } from '../metadata/resolveVolumeUrl';
 import type { EngineRequest, ProgressCallback } from '../protocol';
+import { subscribeToCacheChanges, type CacheChange } from '../shared/cacheChanges';
 import { installErrorTransferHandler } from '../shared/errorTransfer';
 import type {
   CacheConfig,
@@ -50,6 +51,11 @@ export interface VolumeCache {
   configure(patch: Partial<CacheConfig>): Promise<CacheConfig>;
   /** Asks the browser to keep this origin's storage under pressure (navigator.storage.persist()). */
   requestPersistence(): Promise<boolean>;
+  /**
+   * Calls `listener` whenever this partition changes in any tab, worker or the
+   * service worker (entries, config, totals, download progress). Returns an unsubscribe function.
+   */
+  subscribe(listener: (change: CacheChange) => void): () => void;
   /** Stops the worker; later calls reject with `closed`. */
   close(): void;
 }
@@ -78,6 +84,7 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
 
   let closed = false;
   let persistenceAsked = false;
+  const unsubscribers = new Set<() => void>();
   const base = typeof location !== 'undefined' ? location.href : undefined;
 
   const ensureOpen = (): void => {
@@ -223,8 +230,20 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
         return false;
       }
     },
+    subscribe(listener) {
+      ensureOpen();
+      if (typeof listener !== 'function') throw new VolumeCacheError('invalid-argument', 'subscribe() takes a function.');
+      const unsubscribe = subscribeToCacheChanges(name, listener);
+      unsubscribers.add(unsubscribe);
+      return () => {
+        unsubscribers.delete(unsubscribe);
+        unsubscribe();
+      };
+    },
     close() {
       if (closed) return;
+      for (const unsubscribe of unsubscribers) unsubscribe();
+      unsubscribers.clear();
       closed = true;
       const error = new VolumeCacheError('closed', 'The cache was closed while this call was running.');
       for (const reject of running) reject(error);

@@ -52,6 +52,34 @@ export class PartitionFiles {
     }
   }
 
+  /**
+   * A stored file's bytes in one buffer, read with a read-only
+   * SyncAccessHandle: about twice as fast as File.arrayBuffer() in Chromium,
+   * and several readers may hold one at once. Null where that is unavailable.
+   */
+  async readBlobBytes(sha256: string): Promise<ArrayBuffer | null> {
+    if (!this.canUseSyncAccess) return null;
+    let access: FileSystemSyncAccessHandle;
+    try {
+      access = await (await this.blobs.getFileHandle(sha256)).createSyncAccessHandle({ mode: 'read-only' });
+    } catch {
+      return null;
+    }
+    try {
+      const buffer = new ArrayBuffer(access.getSize());
+      const view = new Uint8Array(buffer);
+      let offset = 0;
+      while (offset < view.byteLength) {
+        const read = access.read(view.subarray(offset), { at: offset });
+        if (read === 0) return null;
+        offset += read;
+      }
+      return buffer;
+    } finally {
+      access.close();
+    }
+  }
+
   async hasBlob(sha256: string): Promise<boolean> {
     return (await this.readBlob(sha256)) !== null;
   }

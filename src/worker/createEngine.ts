@@ -14,6 +14,7 @@ import { downloadLockName } from './downloadLockName';
 import { downloadVolume, type DownloadResult, type ResponseValidators } from './downloadVolume';
 import { isValidPartitionName, PartitionFiles } from './PartitionFiles';
 import { SharedDownloads } from './SharedDownloads';
+import { openCacheChangePoster, type CacheChangePoster } from '../shared/cacheChanges';
 import { sha256OfBlob } from './StreamingSha256';
 
 /** What the engine needs from its context; production passes the platform's, tests may pass fakes. */
@@ -61,6 +62,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   const downloads = new SharedDownloads<GetResult>();
   const callerAborts = new Map<string, AbortController>();
   let commitChain: Promise<unknown> = Promise.resolve();
+  let changes: CacheChangePoster = { post: () => undefined, close: () => undefined };
 
   function ensureOpen(): void {
     if (state === 'closed') throw new VolumeCacheError('closed', 'The cache has been closed.');
@@ -70,6 +72,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   async function addTotals(delta: Partial<CacheTotals>): Promise<void> {
     if (storage) {
       await storage.store.addTotals(delta).catch(() => undefined);
+      changes.post({ type: 'stats' });
       return;
     }
     for (const [name, value] of Object.entries(delta) as [keyof CacheTotals, number][]) memoryTotals[name] += value;
@@ -145,6 +148,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       }
     }
     for (const sha256 of hashes) await storage.files.removeBlob(sha256);
+    changes.post({ type: 'entries', keys: [...keys] });
   }
 
   async function evictToFit(incoming: { sha256?: string; bytes: number }, exceptKey?: string): Promise<'fits' | 'larger-than-budget' | 'no-room-beside-pinned'> {
@@ -180,6 +184,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       if (now - last < DEFAULTS.progressIntervalMs && loaded !== total) return;
       last = now;
       report({ url, loaded, total });
+      changes.post({ type: 'progress', url, loaded, total });
     };
   }
 
@@ -245,6 +250,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         expiresAt: computeExpiresAt(now, ttlSeconds),
         lastAccessedAt: now,
       }));
+      if (renewed) changes.post({ type: 'entries', keys: [renewed.key] });
       const file = renewed ? await readEntryFile(renewed) : null;
       if (!renewed || !file) return downloadAndStore(request, expectedSha256, null, signal, report, undefined, existing.pinned);
       await addTotals({ hits: 1, revalidations: 1, bytesFromCache: renewed.bytes });
@@ -286,6 +292,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       await files.commit(temporary, entry.sha256);
       const previous = await storage!.store.get(entry.key);
       await storage!.store.put(entry);
+      changes.post({ type: 'entries', keys: [entry.key] });
       if (previous && previous.sha256 !== entry.sha256 && (await storage!.store.countBySha256(previous.sha256)) === 0) {
         await files.removeBlob(previous.sha256);
       }
@@ -482,6 +489,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         };
       }
       state = 'open';
+      if (storage) changes = openCacheChangePoster(partition);
       if (storage) await sweepOrphans();
       return { mode: storage ? 'opfs' : 'network-only', missing: [...missing], config: { ...config } };
     },
@@ -490,7 +498,8 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
 
     async getArrayBuffer(request, onProgress): Promise<ArrayBufferResult> {
       const { file, status, entry } = await getInternal(request, onProgress);
-      const buffer = await file.arrayBuffer();
+      const stored = entry && storage ? await storage.files.readBlobBytes(entry.sha256) : null;
+      const buffer = stored && stored.byteLength === entry?.bytes ? stored : await file.arrayBuffer();
       return transfer({ buffer, status, entry }, [buffer]);
     },
 
@@ -516,6 +525,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         throw new VolumeCacheError('quota', `${request.url} (${result.file.size} bytes) cannot be kept: it does not fit in maxBytes beside the pinned entries.`, { url: request.url });
       }
       const pinned = await storage.store.update(request.key, (entry) => ({ ...entry, pinned: true }));
+      changes.post({ type: 'entries', keys: [request.key] });
       if (!pinned) throw new VolumeCacheError('corrupt', `The entry for ${request.url} disappeared while pinning it.`, { url: request.url });
       return pinned;
     },
@@ -523,7 +533,9 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     async unpin(key) {
       ensureOpen();
       if (!storage) return false;
-      return (await storage.store.update(key, (entry) => ({ ...entry, pinned: false }))) !== undefined;
+      const unpinned = (await storage.store.update(key, (entry) => ({ ...entry, pinned: false }))) !== undefined;
+      if (unpinned) changes.post({ type: 'entries', keys: [key] });
+      return unpinned;
     },
 
     async invalidate(key) {
@@ -542,6 +554,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       await withCommitLock(async () => {
         await storage!.store.clearEntries();
         await storage!.files.clearAll();
+        changes.post({ type: 'cleared' });
       });
     },
 
@@ -575,6 +588,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       config = { ...config, ...validateConfigPatch(patch) };
       if (storage) {
         await storage.store.putConfig(config);
+        changes.post({ type: 'config' });
         await enforceBudget();
       }
       return { ...config };
@@ -641,6 +655,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       for (const controller of callerAborts.values()) controller.abort();
       storage?.store.close();
       storage = null;
+      changes.close();
     },
   };
 
