@@ -19,9 +19,11 @@ export class PartitionFiles {
     private readonly blobs: FileSystemDirectoryHandle,
     private readonly tmp: FileSystemDirectoryHandle,
     readonly canUseSyncAccess: boolean,
+    private readonly partition: string,
+    private readonly locks: LockManager | null,
   ) {}
 
-  static async open(getDirectory: () => Promise<FileSystemDirectoryHandle>, partition: string): Promise<PartitionFiles> {
+  static async open(getDirectory: () => Promise<FileSystemDirectoryHandle>, partition: string, locks: LockManager | null = null): Promise<PartitionFiles> {
     const origin = await getDirectory();
     const base = await origin.getDirectoryHandle(ROOT_DIRECTORY, { create: true });
     const root = await base.getDirectoryHandle(partition, { create: true });
@@ -32,14 +34,29 @@ export class PartitionFiles {
       'createSyncAccessHandle' in FileSystemFileHandle.prototype &&
       typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined' &&
       typeof (globalThis as { ServiceWorkerGlobalScope?: unknown }).ServiceWorkerGlobalScope === 'undefined';
-    return new PartitionFiles(blobs, tmp, canUseSyncAccess);
+    return new PartitionFiles(blobs, tmp, canUseSyncAccess, partition, locks);
   }
 
-  /** A fresh temporary file for one download. */
+  /**
+   * A fresh temporary file for one download, with a Web Lock on its name
+   * held until release(): a sweep in any context (another tab starting, the
+   * service worker, cleanup()) skips files whose lock is held. A
+   * SyncAccessHandle alone does not stop removeEntry() from another context.
+   */
   async createDownload(): Promise<TemporaryFile> {
     const name = `${DOWNLOAD_PREFIX}${crypto.randomUUID()}.part`;
-    const handle = await this.tmp.getFileHandle(name, { create: true });
-    return new TemporaryFile(this.tmp, name, handle, this.canUseSyncAccess);
+    const release = this.locks ? await holdLock(this.locks, this.temporaryLockName(name)) : () => undefined;
+    try {
+      const handle = await this.tmp.getFileHandle(name, { create: true });
+      return new TemporaryFile(this.tmp, name, handle, this.canUseSyncAccess, release);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  private temporaryLockName(name: string): string {
+    return `volume-cache:${this.partition}:tmp:${name}`;
   }
 
   async readBlob(sha256: string): Promise<File | null> {
@@ -121,12 +138,19 @@ export class PartitionFiles {
         const file = await (handle as FileSystemFileHandle).getFile();
         if (file.lastModified >= keepUncachedAfter) continue;
       }
-      try {
-        await this.tmp.removeEntry(name, { recursive: true });
-        removed++;
-      } catch {
-        // Locked by a download in progress (here or in another tab): leave it.
-      }
+      const remove = async (): Promise<boolean> => {
+        try {
+          await this.tmp.removeEntry(name, { recursive: true });
+          return true;
+        } catch {
+          return false; // Open for writing here: leave it.
+        }
+      };
+      // A download in progress anywhere holds its file's lock: leave that file.
+      const done = this.locks
+        ? await this.locks.request(this.temporaryLockName(name), { ifAvailable: true }, (lock) => (lock ? remove() : false))
+        : await remove();
+      if (done) removed++;
     }
     return removed;
   }
@@ -153,6 +177,8 @@ export class TemporaryFile {
     private readonly name: string,
     readonly handle: FileSystemFileHandle,
     private readonly useSyncAccess: boolean,
+    /** Lets sweeps remove the file again (call once it is committed, kept or removed). */
+    readonly release: () => void,
   ) {}
 
   openSink(): Promise<ByteSink> {
@@ -176,3 +202,11 @@ async function removeIgnoringMissing(directory: FileSystemDirectoryHandle, name:
   }
 }
 
+/** Acquires a Web Lock and keeps it until the returned function is called. */
+function holdLock(locks: LockManager, name: string): Promise<() => void> {
+  return new Promise((acquired, failed) => {
+    locks
+      .request(name, () => new Promise<void>((release) => acquired(release)))
+      .catch(failed);
+  });
+}

@@ -232,81 +232,86 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
 
     const files = storage.files;
     const temporary = await files.createDownload();
-    let result: DownloadResult;
+    // Held until the file is committed or removed, so no sweep elsewhere deletes it mid-download.
     try {
-      result = await downloadVolume({ ...base, openSink: () => temporary.openSink() });
-    } catch (error) {
-      await temporary.remove().catch(() => undefined);
-      throw error;
-    }
-
-    if (result.kind === 'not-modified' && existing) {
-      await temporary.remove().catch(() => undefined);
-      const now = platform.now();
-      const renewed = await storage.store.update(existing.key, (entry) => ({
-        ...entry,
-        etag: result.meta.etag ?? entry.etag,
-        lastModified: result.meta.lastModified ?? entry.lastModified,
-        expiresAt: computeExpiresAt(now, ttlSeconds),
-        lastAccessedAt: now,
-      }));
-      if (renewed) changes.post({ type: 'entries', keys: [renewed.key] });
-      const file = renewed ? await readEntryFile(renewed) : null;
-      if (!renewed || !file) return downloadAndStore(request, expectedSha256, null, signal, report, undefined, existing.pinned);
-      await addTotals({ hits: 1, revalidations: 1, bytesFromCache: renewed.bytes });
-      return { file, status: 'revalidated', entry: renewed };
-    }
-    if (result.kind !== 'complete') {
-      await temporary.remove().catch(() => undefined);
-      throw new VolumeCacheError('http-status', `The server answered 304 to an unconditional request for ${request.url}.`, { url: request.url, status: 304 });
-    }
-    try {
-      checkIntegrity(result, expectedSha256, request.url);
-    } catch (error) {
-      await temporary.remove().catch(() => undefined);
-      throw error;
-    }
-    await addTotals({ downloads: 1, bytesFromNetwork: result.bytesFromNetwork, misses: 1 });
-
-    const noStore = request.respectNoStore === true && /(^|,)\s*no-store\s*(,|$)/i.test(result.meta.cacheControl);
-    const now = platform.now();
-    const entry: CacheEntry = {
-      key: request.key,
-      url: request.url,
-      bytes: result.bytes,
-      sha256: result.sha256,
-      contentType: result.meta.contentType,
-      etag: result.meta.etag,
-      lastModified: result.meta.lastModified,
-      createdAt: now,
-      lastAccessedAt: now,
-      expiresAt: computeExpiresAt(now, ttlSeconds),
-      pinned: existing?.pinned ?? wasPinned,
-      nifti: result.nifti,
-    };
-
-    const committed = await withCommitLock(async () => {
-      if (noStore) return null;
-      const fit = await evictToFit({ sha256: entry.sha256, bytes: entry.bytes }, entry.key);
-      if (fit !== 'fits') return null;
-      await files.commit(temporary, entry.sha256);
-      const previous = await storage!.store.get(entry.key);
-      await storage!.store.put(entry);
-      changes.post({ type: 'entries', keys: [entry.key] });
-      if (previous && previous.sha256 !== entry.sha256 && (await storage!.store.countBySha256(previous.sha256)) === 0) {
-        await files.removeBlob(previous.sha256);
+      let result: DownloadResult;
+      try {
+        result = await downloadVolume({ ...base, openSink: () => temporary.openSink() });
+      } catch (error) {
+        await temporary.remove().catch(() => undefined);
+        throw error;
       }
-      return entry;
-    });
 
-    if (!committed) {
-      await addTotals({ uncached: 1 });
-      const file = await files.keepUncached(temporary);
-      return { file: fileFor(entry, file), status: 'uncached', entry: null };
+      if (result.kind === 'not-modified' && existing) {
+        await temporary.remove().catch(() => undefined);
+        const now = platform.now();
+        const renewed = await storage.store.update(existing.key, (entry) => ({
+          ...entry,
+          etag: result.meta.etag ?? entry.etag,
+          lastModified: result.meta.lastModified ?? entry.lastModified,
+          expiresAt: computeExpiresAt(now, ttlSeconds),
+          lastAccessedAt: now,
+        }));
+        if (renewed) changes.post({ type: 'entries', keys: [renewed.key] });
+        const file = renewed ? await readEntryFile(renewed) : null;
+        if (!renewed || !file) return downloadAndStore(request, expectedSha256, null, signal, report, undefined, existing.pinned);
+        await addTotals({ hits: 1, revalidations: 1, bytesFromCache: renewed.bytes });
+        return { file, status: 'revalidated', entry: renewed };
+      }
+      if (result.kind !== 'complete') {
+        await temporary.remove().catch(() => undefined);
+        throw new VolumeCacheError('http-status', `The server answered 304 to an unconditional request for ${request.url}.`, { url: request.url, status: 304 });
+      }
+      try {
+        checkIntegrity(result, expectedSha256, request.url);
+      } catch (error) {
+        await temporary.remove().catch(() => undefined);
+        throw error;
+      }
+      await addTotals({ downloads: 1, bytesFromNetwork: result.bytesFromNetwork, misses: 1 });
+
+      const noStore = request.respectNoStore === true && /(^|,)\s*no-store\s*(,|$)/i.test(result.meta.cacheControl);
+      const now = platform.now();
+      const entry: CacheEntry = {
+        key: request.key,
+        url: request.url,
+        bytes: result.bytes,
+        sha256: result.sha256,
+        contentType: result.meta.contentType,
+        etag: result.meta.etag,
+        lastModified: result.meta.lastModified,
+        createdAt: now,
+        lastAccessedAt: now,
+        expiresAt: computeExpiresAt(now, ttlSeconds),
+        pinned: existing?.pinned ?? wasPinned,
+        nifti: result.nifti,
+      };
+
+      const committed = await withCommitLock(async () => {
+        if (noStore) return null;
+        const fit = await evictToFit({ sha256: entry.sha256, bytes: entry.bytes }, entry.key);
+        if (fit !== 'fits') return null;
+        await files.commit(temporary, entry.sha256);
+        const previous = await storage!.store.get(entry.key);
+        await storage!.store.put(entry);
+        changes.post({ type: 'entries', keys: [entry.key] });
+        if (previous && previous.sha256 !== entry.sha256 && (await storage!.store.countBySha256(previous.sha256)) === 0) {
+          await files.removeBlob(previous.sha256);
+        }
+        return entry;
+      });
+
+      if (!committed) {
+        await addTotals({ uncached: 1 });
+        const file = await files.keepUncached(temporary);
+        return { file: fileFor(entry, file), status: 'uncached', entry: null };
+      }
+      const blob = await files.readBlob(committed.sha256);
+      if (!blob) throw new VolumeCacheError('corrupt', 'The stored file vanished right after it was written.', { url: request.url });
+      return { file: fileFor(committed, blob), status: 'miss', entry: committed };
+    } finally {
+      temporary.release();
     }
-    const blob = await files.readBlob(committed.sha256);
-    if (!blob) throw new VolumeCacheError('corrupt', 'The stored file vanished right after it was written.', { url: request.url });
-    return { file: fileFor(committed, blob), status: 'miss', entry: committed };
   }
 
   /** The get pipeline: hit, revalidate, or download, with concurrent calls for one key sharing the download. */
@@ -466,7 +471,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         missing.push('opfs');
       } else {
         try {
-          files = await PartitionFiles.open(platform.getDirectory, partition);
+          files = await PartitionFiles.open(platform.getDirectory, partition, platform.locks);
           if (!files.canUseSyncAccess) missing.push('sync-access-handle');
         } catch {
           missing.push('opfs');
