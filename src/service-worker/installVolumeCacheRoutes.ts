@@ -2,6 +2,7 @@
 import { registerRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
 import { VolumeCacheError } from '../errors';
+import { MetadataStore } from '../metadata/MetadataStore';
 import type { ServiceWorkerEngine } from '../protocol';
 import type { MissingCapability, ServiceWorkerStatus } from '../types';
 import { createEngine } from '../worker/createEngine';
@@ -66,10 +67,25 @@ async function openEngine(config: ServiceWorkerConfig): Promise<{ engine: Servic
       missing,
       startedAt: Date.now(),
     };
+    if (status.mode === 'pass-through') {
+      await recordStatusWithoutEngine(config.name, status);
+      return { engine: null, status };
+    }
     await engine.setServiceWorkerStatus(status).catch(() => undefined);
-    return { engine: status.mode === 'pass-through' ? null : engine, status };
+    return { engine, status };
   } catch (error) {
     if (!(error instanceof VolumeCacheError)) throw error;
     return { engine: null, status: { mode: 'pass-through', missing: [], startedAt: Date.now() } };
+  }
+}
+
+/** Without OPFS the engine keeps no database open; pages still learn the mode if IndexedDB works. */
+async function recordStatusWithoutEngine(partition: string, status: ServiceWorkerStatus): Promise<void> {
+  try {
+    const store = await MetadataStore.open(partition);
+    await store.putServiceWorkerStatus(status);
+    store.close();
+  } catch {
+    // No IndexedDB either: nothing can be recorded, and stats() reports null.
   }
 }
