@@ -10,6 +10,8 @@ export const DEFAULTS = {
   /** Resume attempts after a dropped connection before failing with `network`. */
   resumeRetries: 4,
   resumeBackoffMs: 250,
+  /** A download receiving nothing for this long is cut and resumed. */
+  stallTimeoutSeconds: 30,
 } as const;
 
 /** Upper bounds that catch unit mistakes (ms for s, bits for bytes) rather than real limits. */

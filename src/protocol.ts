@@ -9,6 +9,7 @@ export interface EngineInitOptions {
   maxBytes?: number;
   defaultTtlSeconds?: number;
   verifyOnRead: boolean;
+  stallTimeoutSeconds?: number;
 }
 
 export interface EngineInfo {

@@ -93,6 +93,12 @@ export interface VolumeCacheOptions {
    */
   persistence?: 'on-first-pin' | 'at-start' | 'manual';
   /**
+   * A download that receives nothing (no headers, no body bytes) for this
+   * long is cut and resumed, so a stalled connection never hangs a load.
+   * @default 30
+   */
+  stallTimeoutSeconds?: number;
+  /**
    * The worker to drive, for bundlers that cannot follow `new URL(..., import.meta.url)`.
    * By default the library starts its own module worker.
    */

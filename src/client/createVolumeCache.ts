@@ -78,6 +78,7 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
       verifyOnRead: options.verifyOnRead === true,
       ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
       ...(options.defaultTtlSeconds !== undefined ? { defaultTtlSeconds: options.defaultTtlSeconds } : {}),
+      ...(options.stallTimeoutSeconds !== undefined ? { stallTimeoutSeconds: options.stallTimeoutSeconds } : {}),
     },
     options.worker,
   );

@@ -56,6 +56,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   let missing: MissingCapability[] = [];
   let config: CacheConfig = { maxBytes: DEFAULTS.maxBytes, defaultTtlSeconds: DEFAULTS.defaultTtlSeconds };
   let verifyOnRead = false;
+  let stallTimeoutMs = DEFAULTS.stallTimeoutSeconds * 1000;
   let state: 'new' | 'open' | 'closed' = 'new';
   /** Totals for network-only mode, where there is no database to keep them. */
   const memoryTotals: CacheTotals = { ...ZERO_TOTALS };
@@ -216,6 +217,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       fetch: platform.fetch,
       retries: DEFAULTS.resumeRetries,
       backoffMs: DEFAULTS.resumeBackoffMs,
+      stallTimeoutMs,
       onQuotaExceeded: evictForQuota,
       ...(revalidate ? { revalidate } : {}),
       ...(initialResponse ? { initialResponse } : {}),
@@ -456,6 +458,13 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       if (options.defaultTtlSeconds !== undefined) validateTtlSeconds(options.defaultTtlSeconds, 'defaultTtlSeconds');
       partition = options.name;
       verifyOnRead = options.verifyOnRead;
+      if (options.stallTimeoutSeconds !== undefined) {
+        const seconds = options.stallTimeoutSeconds;
+        if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+          throw new VolumeCacheError('invalid-argument', `stallTimeoutSeconds must be a number of seconds from 0 to 3600 (exclusive of 0), got ${String(seconds)}.`);
+        }
+        stallTimeoutMs = seconds * 1000;
+      }
       missing = [];
       if (typeof WebAssembly !== 'object') missing.push('webassembly');
       if (!platform.locks) missing.push('web-locks');

@@ -35,6 +35,8 @@ export interface DownloadRequest {
   initialResponse?: Response;
   retries: number;
   backoffMs: number;
+  /** An attempt that receives nothing (headers or body bytes) for this long is cut and resumed. */
+  stallTimeoutMs: number;
 }
 
 export type DownloadResult =
@@ -98,8 +100,10 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
       for (;;) {
         let chunk: ReadableStreamReadResult<Uint8Array>;
         try {
-          chunk = await reader.read();
+          chunk = await withStallTimeout(reader.read(), request.stallTimeoutMs);
         } catch (error) {
+          // Cancelling the body closes the stalled connection before a resume opens another.
+          if (error instanceof StallError) await reader.cancel(error).catch(() => undefined);
           return error ?? new Error('read failed');
         }
         if (chunk.done) return null;
@@ -192,14 +196,27 @@ function initialHeaders(request: DownloadRequest): Record<string, string> {
 }
 
 async function fetchOnce(request: DownloadRequest, headers: Record<string, string>): Promise<Response> {
+  const stall = new AbortController();
+  const timer = setTimeout(() => stall.abort(new StallError(request.stallTimeoutMs)), request.stallTimeoutMs);
   try {
     // no-store: the cache is the copy; letting the HTTP cache keep a second
     // one of a 1 GB volume would double the disk used. It also keeps the
     // browser from adding validators of its own to our conditional requests.
-    return await request.fetch(request.url, { headers: withEngineMarker(headers), signal: request.signal, cache: 'no-store', credentials: 'same-origin' });
+    return await request.fetch(request.url, {
+      headers: withEngineMarker(headers),
+      signal: AbortSignal.any([request.signal, stall.signal]),
+      cache: 'no-store',
+      credentials: 'same-origin',
+    });
   } catch (error) {
     if (request.signal.aborted) throw abortedError(request.url, request.signal);
+    if (stall.signal.aborted) {
+      throw new VolumeCacheError('network', `${request.url} sent no response for ${request.stallTimeoutMs / 1000} s.`, { url: request.url, cause: error });
+    }
     throw new VolumeCacheError('network', `Could not reach ${request.url} (${error instanceof Error ? error.message : String(error)}).`, { url: request.url, cause: error });
+  } finally {
+    // Headers arrived (or it failed): from here the body has its own watchdog.
+    clearTimeout(timer);
   }
 }
 
@@ -243,6 +260,22 @@ function asQuotaError(error: unknown, url: string): VolumeCacheError {
   if (isQuotaError(error)) return new VolumeCacheError('quota', 'Storage ran out while writing the volume.', { url, cause: error });
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return new VolumeCacheError('unsupported', `Writing the volume to storage failed (${reason}).`, { url, cause: error });
+}
+
+class StallError extends Error {
+  constructor(readonly ms: number) {
+    super(`no data for ${ms / 1000} s`);
+    this.name = 'StallError';
+  }
+}
+
+/** Rejects with a StallError if `read` does not settle within `ms`. */
+function withStallTimeout<T>(read: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StallError(ms)), ms);
+  });
+  return Promise.race([read, stalled]).finally(() => clearTimeout(timer));
 }
 
 function abortedError(url: string, signal: AbortSignal): VolumeCacheError {

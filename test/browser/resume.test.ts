@@ -158,3 +158,43 @@ describe('abort and sharing', () => {
     expect(await gets(path)).toHaveLength(1);
   });
 });
+
+describe('a connection that stalls', () => {
+  it('is cut after stallTimeoutSeconds and resumed; the download completes with the right SHA-256', async () => {
+    const path = '/gen/16-12.nii';
+    const result = await page.evaluate(async (path) => {
+      const lib = window.volumeCache as typeof import('../../src/index');
+      const cache = await lib.createVolumeCache({ name: 'stall', stallTimeoutSeconds: 1 });
+      try {
+        const { status, file } = await cache.get(`${path}?stall=300000&stalls=1&rate=4000000`);
+        return { status, sha256: await window.sha256Hex(file) };
+      } catch (error) {
+        return { status: 'error', code: (error as { code?: string }).code };
+      } finally {
+        cache.close();
+      }
+    }, path);
+    expect(result).toEqual({ status: 'miss', sha256: await generatedVolumeSha256(16, 12) });
+    const requests = await gets(path);
+    expect(requests).toHaveLength(2);
+    expect(requests[0]).toMatchObject({ aborted: true });
+    expect(requests[1]!.range).toMatch(/^bytes=[1-9]\d*-$/);
+  });
+
+  it('a server that never sends headers fails with network after the stall timeout, caching nothing', async () => {
+    const result = await page.evaluate(async () => {
+      const lib = window.volumeCache as typeof import('../../src/index');
+      const cache = await lib.createVolumeCache({ name: 'stall-headers', stallTimeoutSeconds: 1 });
+      try {
+        await cache.get('/gen/16-13.nii?delay=4000');
+        return { code: 'resolved', entries: -1 };
+      } catch (error) {
+        return { code: (error as { code?: string }).code, entries: (await cache.entries()).length };
+      } finally {
+        cache.close();
+      }
+    });
+    expect(result).toEqual({ code: 'network', entries: 0 });
+    expect(await listPartitionFiles(page, 'stall-headers')).toEqual({ blobs: [], tmp: [] });
+  });
+});

@@ -11,6 +11,8 @@
  * | fails=<n>       | status= and html200= hit only the first n GETs of this exact URL; later GETs are served |
  * | drop=<bytes>    | destroy the connection after <bytes> body bytes (browser sees a network error)         |
  * | drops=<n>       | drop= hits only the first n body-sending GETs of this exact URL (default: every one)   |
+ * | stall=<bytes>   | after <bytes> body bytes send nothing more but keep the connection open (a hung link)  |
+ * | stalls=<n>      | stall= hits only the first n body-sending GETs of this exact URL (default: every one)  |
  * | norange=1       | ignore Range and If-Range (always 200 with the full body), send no Accept-Ranges       |
  * | noetag=1        | send no ETag and no Last-Modified (so never 304, and If-Range never matches)           |
  * | chunked=1       | omit Content-Length (chunked transfer encoding)                                         |
@@ -33,6 +35,8 @@ export interface Faults {
   fails?: number;
   dropAfterBytes?: number;
   drops?: number;
+  stallAfterBytes?: number;
+  stalls?: number;
   noRange: boolean;
   noETag: boolean;
   chunked: boolean;
@@ -53,6 +57,8 @@ export function parseFaults(query: URLSearchParams): Faults {
     fails: count(query, 'fails'),
     dropAfterBytes: count(query, 'drop'),
     drops: count(query, 'drops'),
+    stallAfterBytes: count(query, 'stall'),
+    stalls: count(query, 'stalls'),
     noRange: flag(query, 'norange'),
     noETag: flag(query, 'noetag'),
     chunked: flag(query, 'chunked'),

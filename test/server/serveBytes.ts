@@ -11,6 +11,8 @@ export interface ServeOptions {
   faults: Faults;
   /** Asked once, when a body is about to be sent: does drop= hit this request? */
   claimDrop: () => boolean;
+  /** Likewise for stall=. */
+  claimStall: () => boolean;
   onBodyBytes: (count: number) => void;
 }
 
@@ -22,7 +24,7 @@ export async function serveBytes(
   request: IncomingMessage,
   response: ServerResponse,
   source: ByteSource,
-  { faults, claimDrop, onBodyBytes }: ServeOptions,
+  { faults, claimDrop, claimStall, onBodyBytes }: ServeOptions,
 ): Promise<void> {
   const validators: Validators = faults.noETag ? {} : { etag: source.etag, lastModified: source.lastModified };
   const headers: OutgoingHttpHeaders = {
@@ -62,14 +64,17 @@ export async function serveBytes(
     return;
   }
 
+  const stallAfter = faults.stallAfterBytes !== undefined && claimStall() ? faults.stallAfterBytes : undefined;
   const dropAfter = faults.dropAfterBytes !== undefined && claimDrop() ? faults.dropAfterBytes : undefined;
   const shortAfter = faults.shortAfterBytes;
   const cut =
-    dropAfter !== undefined && (shortAfter === undefined || dropAfter <= shortAfter)
-      ? { afterBytes: dropAfter, how: 'drop' as const }
-      : shortAfter === undefined
-        ? undefined
-        : { afterBytes: shortAfter, how: 'end' as const };
+    stallAfter !== undefined
+      ? { afterBytes: stallAfter, how: 'stall' as const }
+      : dropAfter !== undefined && (shortAfter === undefined || dropAfter <= shortAfter)
+        ? { afterBytes: dropAfter, how: 'drop' as const }
+        : shortAfter === undefined
+          ? undefined
+          : { afterBytes: shortAfter, how: 'end' as const };
   const body = cut?.afterBytes === 0 ? [] : faults.gzip ? gzipped(source.chunks(start, end)) : source.chunks(start, end);
   await writeBody(response, body, {
     cut,

@@ -77,6 +77,7 @@ async function handle(
   await serveBytes(request, response, source, {
     faults,
     claimDrop: () => state.budget.applies(`drop ${urlKey}`, faults.drops, isGet),
+    claimStall: () => state.budget.applies(`stall ${urlKey}`, faults.stalls, isGet),
     onBodyBytes,
   });
 }

@@ -2,8 +2,11 @@ import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface BodyOptions {
-  /** Stop after this many body bytes: 'drop' kills the connection, 'end' ends the response cleanly. */
-  cut?: { afterBytes: number; how: 'drop' | 'end' };
+  /**
+   * Stop after this many body bytes: 'drop' kills the connection, 'end' ends
+   * the response cleanly, 'stall' sends nothing more until the client leaves.
+   */
+  cut?: { afterBytes: number; how: 'drop' | 'end' | 'stall' };
   rateBytesPerSecond?: number;
   onBytes: (count: number) => void;
 }
@@ -42,6 +45,14 @@ export async function writeBody(
     }
   }
 
+  if (sent >= limit && cut?.how === 'stall') {
+    response.flushHeaders();
+    await new Promise<void>((resolve) => {
+      if (response.destroyed) return resolve();
+      response.once('close', () => resolve());
+    });
+    return;
+  }
   if (sent >= limit && cut?.how === 'drop') {
     response.flushHeaders();
     // Destroying discards queued output; wait so the client really gets `limit` bytes.
