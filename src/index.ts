@@ -1,5 +1,6 @@
 export { createVolumeCache, type VolumeCache } from './client/createVolumeCache';
 export { getCachedVolume, clearCache, getCacheStats } from './client/defaultCache';
+export { clearOnLogout, type ClearOnLogoutOptions, type ClearOnLogoutReport } from './client/clearOnLogout';
 export {
   registerVolumeCacheServiceWorker,
   unregisterVolumeCacheServiceWorker,

@@ -10,6 +10,8 @@ export interface EngineInitOptions {
   defaultTtlSeconds?: number;
   verifyOnRead: boolean;
   stallTimeoutSeconds?: number;
+  /** Cache responses to requests that carry Authorization. */
+  cacheAuthorized?: boolean;
 }
 
 export interface EngineInfo {
@@ -55,6 +57,8 @@ export interface VolumeCacheEngine {
   configure(patch: Partial<CacheConfig>): Promise<CacheConfig>;
   abort(requestId: string): void;
   close(): Promise<void>;
+  /** Closes and removes the partition: its files, its database, everything. */
+  destroy(): Promise<void>;
 }
 
 /** What the service worker needs beyond the page API: it serves bytes itself. */

@@ -99,6 +99,13 @@ export interface VolumeCacheOptions {
    */
   stallTimeoutSeconds?: number;
   /**
+   * Cache responses to requests that carry an Authorization header. Off by
+   * default: such a response belongs to one user, so it is returned
+   * `uncached` unless this partition is that user's own.
+   * @default false
+   */
+  cacheAuthorized?: boolean;
+  /**
    * The worker to drive, for bundlers that cannot follow `new URL(..., import.meta.url)`.
    * By default the library starts its own module worker.
    */

@@ -58,6 +58,11 @@ export interface VolumeCache {
   subscribe(listener: (change: CacheChange) => void): () => void;
   /** Stops the worker; later calls reject with `closed`. */
   close(): void;
+  /**
+   * Removes this partition entirely (its files and its database) and closes
+   * every cache open on it, in this tab and others: for log-out.
+   */
+  destroy(): Promise<void>;
 }
 
 /** Opens (or creates) a cache partition and starts its worker. */
@@ -79,6 +84,7 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
       ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
       ...(options.defaultTtlSeconds !== undefined ? { defaultTtlSeconds: options.defaultTtlSeconds } : {}),
       ...(options.stallTimeoutSeconds !== undefined ? { stallTimeoutSeconds: options.stallTimeoutSeconds } : {}),
+      ...(options.cacheAuthorized !== undefined ? { cacheAuthorized: options.cacheAuthorized === true } : {}),
     },
     options.worker,
   );
@@ -241,19 +247,36 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
         unsubscribe();
       };
     },
+    async destroy() {
+      ensureOpen();
+      // Not tracked: the engine's own 'destroyed' broadcast may reach us first and shut down the rest.
+      await engine.destroy();
+      shutDown('The cache was destroyed.');
+    },
     close() {
-      if (closed) return;
-      for (const unsubscribe of unsubscribers) unsubscribe();
-      unsubscribers.clear();
-      closed = true;
-      const error = new VolumeCacheError('closed', 'The cache was closed while this call was running.');
-      for (const reject of running) reject(error);
-      running.clear();
-      void Promise.resolve(engine.close())
-        .catch(() => undefined)
-        .finally(terminate);
+      shutDown('The cache was closed while this call was running.');
     },
   };
+
+  /** Settles what is running, stops listening and stops the worker. Idempotent. */
+  function shutDown(reason: string): void {
+    if (closed) return;
+    closed = true;
+    stopWatchingDestroy();
+    for (const unsubscribe of unsubscribers) unsubscribe();
+    unsubscribers.clear();
+    const error = new VolumeCacheError('closed', reason);
+    for (const reject of running) reject(error);
+    running.clear();
+    void Promise.resolve(engine.close())
+      .catch(() => undefined)
+      .finally(terminate);
+  }
+
+  // Destroyed elsewhere (another tab logging out): this cache can no longer work.
+  const stopWatchingDestroy = subscribeToCacheChanges(name, (change) => {
+    if (change.type === 'destroyed') shutDown('The cache was destroyed (log-out).');
+  });
 
   if (persistence === 'at-start') void cache.requestPersistence();
   return cache;

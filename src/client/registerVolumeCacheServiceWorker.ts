@@ -36,6 +36,10 @@ export interface RegisterServiceWorkerOptions {
   cacheNoStore?: boolean;
   /** Also cache cross-origin responses to credentialed requests. @default false */
   cacheCredentialed?: boolean;
+  /** Also cache responses to requests carrying Authorization. @default false */
+  cacheAuthorized?: boolean;
+  /** Several people share this browser profile: do not cache responses marked Cache-Control: private. @default false */
+  shared?: boolean;
   /** @default "nifti" */
   expect?: 'nifti' | 'any';
   /**
@@ -74,6 +78,8 @@ export async function registerVolumeCacheServiceWorker(options: RegisterServiceW
     clientsClaim: options.clientsClaim ?? true,
     cacheNoStore: options.cacheNoStore ?? false,
     cacheCredentialed: options.cacheCredentialed ?? false,
+    cacheAuthorized: options.cacheAuthorized ?? false,
+    shared: options.shared ?? false,
     expect: options.expect ?? 'nifti',
     offlineShell: options.offlineShell ?? false,
   };

@@ -1,4 +1,4 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { CacheConfig, CacheEntry, ServiceWorkerStatus } from '../types';
 
 /** Running totals that survive restarts; derived numbers (hitRate, bytes) are computed from them. */
@@ -71,6 +71,11 @@ export class MetadataStore {
       },
     });
     return new MetadataStore(db);
+  }
+
+  /** Deletes a partition's database; open connections elsewhere close themselves (see blocking above). */
+  static async destroy(partition: string): Promise<void> {
+    await deleteDB(databaseName(partition));
   }
 
   get(key: string): Promise<CacheEntry | undefined> {

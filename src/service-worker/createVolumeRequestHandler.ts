@@ -20,7 +20,7 @@ export interface VolumeRequestContext {
  */
 export function createVolumeRequestHandler(
   engine: ServiceWorkerEngine | null,
-  config: Pick<ServiceWorkerConfig, 'ignoreSearchParams' | 'cacheNoStore' | 'cacheCredentialed' | 'expect'>,
+  config: Pick<ServiceWorkerConfig, 'ignoreSearchParams' | 'cacheNoStore' | 'cacheCredentialed' | 'cacheAuthorized' | 'shared' | 'expect'>,
   mode: ServiceWorkerStatus['mode'],
   fetchFromNetwork: (request: Request) => Promise<Response> = (request) => fetch(request),
 ): (context: VolumeRequestContext) => Promise<Response> {
@@ -80,9 +80,16 @@ export function createVolumeRequestHandler(
 }
 
 /** The service worker caches only what any user of this origin may see again. */
-export function isCacheable(request: Request, response: Response, config: Pick<ServiceWorkerConfig, 'cacheNoStore' | 'cacheCredentialed'>): boolean {
+export function isCacheable(
+  request: Request,
+  response: Response,
+  config: Pick<ServiceWorkerConfig, 'cacheNoStore' | 'cacheCredentialed' | 'cacheAuthorized' | 'shared'>,
+): boolean {
   if (response.status !== 200 || response.type === 'opaque' || response.type === 'opaqueredirect' || response.type === 'error') return false;
-  if (!config.cacheNoStore && /(^|,)\s*no-store\s*(,|$)/i.test(response.headers.get('Cache-Control') ?? '')) return false;
+  const cacheControl = response.headers.get('Cache-Control') ?? '';
+  if (!config.cacheNoStore && /(^|,)\s*no-store\s*(,|$)/i.test(cacheControl)) return false;
+  if (config.shared && /(^|,)\s*private\s*(,|=|$)/i.test(cacheControl)) return false;
+  if (!config.cacheAuthorized && request.headers.has('Authorization')) return false;
   const crossOrigin = response.type === 'cors';
   if (crossOrigin && request.credentials === 'include' && !config.cacheCredentialed) return false;
   return true;

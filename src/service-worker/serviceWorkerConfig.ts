@@ -24,6 +24,13 @@ export interface ServiceWorkerConfig {
   cacheNoStore: boolean;
   /** Cache cross-origin responses to credentialed requests. @default false */
   cacheCredentialed: boolean;
+  /** Cache responses to requests carrying Authorization. @default false */
+  cacheAuthorized: boolean;
+  /**
+   * The browser profile is shared by several people (a ward workstation):
+   * responses marked Cache-Control: private are then not cached. @default false
+   */
+  shared: boolean;
   /** Validate as NIfTI ("nifti") or cache any matching body ("any"). @default "nifti" */
   expect: 'nifti' | 'any';
   /**
@@ -45,12 +52,14 @@ export const DEFAULT_SERVICE_WORKER_CONFIG: ServiceWorkerConfig = {
   clientsClaim: true,
   cacheNoStore: false,
   cacheCredentialed: false,
+  cacheAuthorized: false,
+  shared: false,
   expect: 'nifti',
   offlineShell: false,
 };
 
 const LISTS = ['extensions', 'pathPrefixes', 'patterns', 'origins', 'ignoreSearchParams'] as const;
-const FLAGS = ['skipWaiting', 'clientsClaim', 'cacheNoStore', 'cacheCredentialed', 'offlineShell'] as const;
+const FLAGS = ['skipWaiting', 'clientsClaim', 'cacheNoStore', 'cacheCredentialed', 'cacheAuthorized', 'shared', 'offlineShell'] as const;
 
 export function encodeServiceWorkerConfig(config: ServiceWorkerConfig): URLSearchParams {
   const query = new URLSearchParams({ name: config.name, expect: config.expect });

@@ -11,7 +11,9 @@ export type CacheChange =
   | { type: 'config' }
   /** Totals changed (a hit, a download). */
   | { type: 'stats' }
-  | { type: 'progress'; url: string; loaded: number; total: number | null };
+  | { type: 'progress'; url: string; loaded: number; total: number | null }
+  /** The partition was destroyed (log-out): every cache open on it is closed. */
+  | { type: 'destroyed' };
 
 export function cacheChangesChannelName(partition: string): string {
   return `volume-cache:${partition}:changes`;

@@ -37,6 +37,29 @@ export class PartitionFiles {
     return new PartitionFiles(blobs, tmp, canUseSyncAccess, partition, locks);
   }
 
+  /** Removes a partition's folder with everything in it. */
+  static async destroy(getDirectory: () => Promise<FileSystemDirectoryHandle>, partition: string): Promise<void> {
+    try {
+      const base = await (await getDirectory()).getDirectoryHandle(ROOT_DIRECTORY);
+      await base.removeEntry(partition, { recursive: true });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
+  /** Names of the partitions that have files in this origin. */
+  static async list(getDirectory: () => Promise<FileSystemDirectoryHandle>): Promise<string[]> {
+    try {
+      const base = await (await getDirectory()).getDirectoryHandle(ROOT_DIRECTORY);
+      const names: string[] = [];
+      for await (const [name, handle] of base.entries()) if (handle.kind === 'directory') names.push(name);
+      return names;
+    } catch (error) {
+      if (isNotFound(error)) return [];
+      throw error;
+    }
+  }
+
   /**
    * A fresh temporary file for one download, with a Web Lock on its name
    * held until release(): a sweep in any context (another tab starting, the

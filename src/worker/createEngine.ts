@@ -56,6 +56,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   let missing: MissingCapability[] = [];
   let config: CacheConfig = { maxBytes: DEFAULTS.maxBytes, defaultTtlSeconds: DEFAULTS.defaultTtlSeconds };
   let verifyOnRead = false;
+  let cacheAuthorized = false;
   let stallTimeoutMs = DEFAULTS.stallTimeoutSeconds * 1000;
   let state: 'new' | 'open' | 'closed' = 'new';
   /** Totals for network-only mode, where there is no database to keep them. */
@@ -272,7 +273,10 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       }
       await addTotals({ downloads: 1, bytesFromNetwork: result.bytesFromNetwork, misses: 1 });
 
-      const noStore = request.respectNoStore === true && /(^|,)\s*no-store\s*(,|$)/i.test(result.meta.cacheControl);
+      const noStore =
+        (request.respectNoStore === true && /(^|,)\s*no-store\s*(,|$)/i.test(result.meta.cacheControl)) ||
+        // Credentials make a response one user's: kept only where the partition says it is that user's.
+        (!cacheAuthorized && Object.keys(headers).some((name) => name.toLowerCase() === 'authorization'));
       const now = platform.now();
       const entry: CacheEntry = {
         key: request.key,
@@ -458,6 +462,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       if (options.defaultTtlSeconds !== undefined) validateTtlSeconds(options.defaultTtlSeconds, 'defaultTtlSeconds');
       partition = options.name;
       verifyOnRead = options.verifyOnRead;
+      cacheAuthorized = options.cacheAuthorized === true;
       if (options.stallTimeoutSeconds !== undefined) {
         const seconds = options.stallTimeoutSeconds;
         if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
@@ -660,6 +665,17 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
 
     abort(requestId) {
       callerAborts.get(requestId)?.abort(new VolumeCacheError('aborted', 'Aborted by the caller.'));
+    },
+
+    async destroy() {
+      if (state === 'new') throw new VolumeCacheError('closed', 'The cache has not been initialised.');
+      const name = partition;
+      await engine.close();
+      await MetadataStore.destroy(name);
+      if (platform.getDirectory) await PartitionFiles.destroy(platform.getDirectory, name);
+      const poster = openCacheChangePoster(name);
+      poster.post({ type: 'destroyed' });
+      poster.close();
     },
 
     async close() {

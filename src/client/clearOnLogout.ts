@@ -1,0 +1,55 @@
+import { databaseName, MetadataStore } from '../metadata/MetadataStore';
+import { openCacheChangePoster } from '../shared/cacheChanges';
+import { PartitionFiles } from '../worker/PartitionFiles';
+import { unregisterVolumeCacheServiceWorker } from './registerVolumeCacheServiceWorker';
+
+export interface ClearOnLogoutOptions {
+  /** Also remove the service worker. @default true */
+  unregisterServiceWorker?: boolean;
+}
+
+export interface ClearOnLogoutReport {
+  /** The partitions that were removed. */
+  partitions: string[];
+}
+
+/**
+ * Removes every volume-cache partition of this origin (files, databases, the
+ * service worker's offline copy of the app) and closes every cache open on
+ * them in any tab: what a shared workstation needs at log-out.
+ */
+export async function clearOnLogout(options: ClearOnLogoutOptions = {}): Promise<ClearOnLogoutReport> {
+  const getDirectory = typeof navigator !== 'undefined' && navigator.storage?.getDirectory ? () => navigator.storage.getDirectory() : null;
+  const names = new Set<string>(getDirectory ? await PartitionFiles.list(getDirectory).catch(() => []) : []);
+  const prefix = databaseName('');
+  if (typeof indexedDB !== 'undefined' && typeof indexedDB.databases === 'function') {
+    for (const { name } of await indexedDB.databases()) if (name?.startsWith(prefix)) names.add(name.slice(prefix.length));
+  }
+  for (const name of names) {
+    // Open caches close on this, releasing their database connections and file handles.
+    const poster = openCacheChangePoster(name);
+    poster.post({ type: 'destroyed' });
+    poster.close();
+  }
+  for (const name of names) {
+    await MetadataStore.destroy(name);
+    if (getDirectory) await removeWithRetries(() => PartitionFiles.destroy(getDirectory, name));
+  }
+  if (typeof caches !== 'undefined') {
+    for (const key of await caches.keys()) if (key.startsWith('volume-cache-shell:')) await caches.delete(key);
+  }
+  if (options.unregisterServiceWorker !== false) await unregisterVolumeCacheServiceWorker();
+  return { partitions: [...names].sort() };
+}
+
+/** A download another tab is just stopping may still hold a file for a moment. */
+async function removeWithRetries(remove: () => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await remove();
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
