@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'corrupt',
   'invalid-argument',
   'closed',
+  'key-mismatch',
 ] as const;
 
 export type VolumeCacheErrorCode = (typeof ERROR_CODES)[number];
@@ -29,6 +30,7 @@ const ADVICE: Record<VolumeCacheErrorCode, string> = {
   corrupt: 'The data is damaged (truncated or failing its checksum). Nothing damaged was cached.',
   'invalid-argument': 'An argument is invalid; see the message for which one.',
   closed: 'This cache was closed. Create a new one with createVolumeCache().',
+  'key-mismatch': 'The encryption key does not fit this cache partition. Open it with the key it was created with, or destroy() it and start afresh.',
 };
 
 export interface VolumeCacheErrorDetails {

@@ -12,6 +12,8 @@ export interface EngineInitOptions {
   stallTimeoutSeconds?: number;
   /** Cache responses to requests that carry Authorization. */
   cacheAuthorized?: boolean;
+  /** The partition's AES-GCM key, when it is encrypted at rest. */
+  encryptionKey?: CryptoKey;
 }
 
 export interface EngineInfo {
@@ -63,8 +65,12 @@ export interface VolumeCacheEngine {
 
 /** What the service worker needs beyond the page API: it serves bytes itself. */
 export interface ServiceWorkerEngine extends VolumeCacheEngine {
-  /** The stored entry and file for a key, fresh or not, without counting anything; null if absent or damaged. */
-  lookup(key: string): Promise<{ entry: CacheEntry; file: File; fresh: boolean } | null>;
+  /**
+   * The stored entry for a key, fresh or not, without counting anything; null
+   * if absent or damaged. `file` is the plaintext File in a plain partition;
+   * in an encrypted one it is null and `stored` must be decrypted with `encryptionKey`.
+   */
+  lookup(key: string): Promise<{ entry: CacheEntry; file: File | null; stored: Blob; encryptionKey: CryptoKey | null; fresh: boolean } | null>;
   /** Caches a response the service worker already fetched (its body is being streamed to the page too). */
   ingest(request: EngineRequest, response: Response): Promise<GetResult>;
   /** Waits until no context holds the download lock of `key`. */

@@ -106,6 +106,13 @@ export interface VolumeCacheOptions {
    */
   cacheAuthorized?: boolean;
   /**
+   * Encrypt the partition at rest with this AES-GCM key (ideally
+   * non-extractable, from the application's login session). Files are sealed
+   * in 1 MiB chunks and identifying metadata is sealed too; see README, Security.
+   * A partition is created encrypted or not and must always be opened the same way.
+   */
+  encryption?: { key: CryptoKey };
+  /**
    * The worker to drive, for bundlers that cannot follow `new URL(..., import.meta.url)`.
    * By default the library starts its own module worker.
    */

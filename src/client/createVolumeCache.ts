@@ -85,6 +85,7 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
       ...(options.defaultTtlSeconds !== undefined ? { defaultTtlSeconds: options.defaultTtlSeconds } : {}),
       ...(options.stallTimeoutSeconds !== undefined ? { stallTimeoutSeconds: options.stallTimeoutSeconds } : {}),
       ...(options.cacheAuthorized !== undefined ? { cacheAuthorized: options.cacheAuthorized === true } : {}),
+      ...(options.encryption !== undefined ? { encryptionKey: options.encryption?.key } : {}),
     },
     options.worker,
   );

@@ -1,6 +1,6 @@
 import { Workbox } from 'workbox-window';
 import { VolumeCacheError } from '../errors';
-import { DEFAULT_SERVICE_WORKER_CONFIG, encodeServiceWorkerConfig, type ServiceWorkerConfig } from '../service-worker/serviceWorkerConfig';
+import { DEFAULT_SERVICE_WORKER_CONFIG, ENCRYPTION_KEY_MESSAGE, encodeServiceWorkerConfig, type ServiceWorkerConfig } from '../service-worker/serviceWorkerConfig';
 
 export interface VolumeRequestMatch {
   /** File-name endings that mark a volume. @default [".nii", ".nii.gz"] */
@@ -48,6 +48,12 @@ export interface RegisterServiceWorkerOptions {
    * @default false
    */
   offlineShell?: boolean;
+  /**
+   * The key of an encrypted partition. It is sent to the service worker,
+   * which keeps it in memory only; until a page sends it (after every
+   * browser restart) the service worker passes requests through.
+   */
+  encryption?: { key: CryptoKey };
 }
 
 export interface VolumeCacheServiceWorker {
@@ -95,7 +101,21 @@ export async function registerVolumeCacheServiceWorker(options: RegisterServiceW
   }
   if (!registration) throw new VolumeCacheError('unsupported', 'The service worker was not registered.');
   await controlled(scriptURL.href, config.clientsClaim);
+  if (options.encryption) await sendEncryptionKey(config.name, options.encryption.key);
   return { workbox, registration, unregister: () => registration.unregister() };
+}
+
+/** Hands the key to the active service worker and waits until it will use it. */
+async function sendEncryptionKey(name: string, key: CryptoKey): Promise<void> {
+  const target = navigator.serviceWorker.controller ?? (await navigator.serviceWorker.ready).active;
+  if (!target) return;
+  const channel = new MessageChannel();
+  const acknowledged = new Promise<void>((resolve) => {
+    channel.port1.onmessage = () => resolve();
+  });
+  target.postMessage({ type: ENCRYPTION_KEY_MESSAGE, name, key }, [channel.port2]);
+  await acknowledged;
+  channel.port1.close();
 }
 
 /** Removes every volume-cache service worker registered by this origin. */

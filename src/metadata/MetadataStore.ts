@@ -1,5 +1,7 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { CacheConfig, CacheEntry, ServiceWorkerStatus } from '../types';
+import type { KeyCheck } from '../encryption/keyCheck';
+import type { CacheConfig, ServiceWorkerStatus } from '../types';
+import { plainEntryCodec, type EntryCodec, type EntryRow, type StoredEntry } from './EntryCodec';
 
 /** Running totals that survive restarts; derived numbers (hitRate, bytes) are computed from them. */
 export interface CacheTotals {
@@ -31,7 +33,7 @@ export const ZERO_TOTALS: Readonly<CacheTotals> = Object.freeze({
 interface VolumeCacheDB extends DBSchema {
   entries: {
     key: string;
-    value: CacheEntry;
+    value: EntryRow;
     indexes: { 'by-sha256': string };
   };
   meta: {
@@ -39,7 +41,8 @@ interface VolumeCacheDB extends DBSchema {
     value:
       | { id: 'config'; config: CacheConfig }
       | { id: 'totals'; totals: CacheTotals }
-      | { id: 'service-worker'; serviceWorker: ServiceWorkerStatus };
+      | { id: 'service-worker'; serviceWorker: ServiceWorkerStatus }
+      | { id: 'encryption'; keyCheck: KeyCheck };
   };
 }
 
@@ -54,9 +57,13 @@ export function databaseName(partition: string): string {
  * lives in the pure functions beside it and in the engine that applies them.
  */
 export class MetadataStore {
-  private constructor(private readonly db: IDBPDatabase<VolumeCacheDB>) {}
+  private constructor(
+    private readonly db: IDBPDatabase<VolumeCacheDB>,
+    private readonly codec: EntryCodec,
+  ) {}
 
-  static async open(partition: string): Promise<MetadataStore> {
+  /** `codec` seals entries in encrypted partitions; plain ones store them as they are. */
+  static async open(partition: string, codec: EntryCodec = plainEntryCodec): Promise<MetadataStore> {
     const db = await openDB<VolumeCacheDB>(databaseName(partition), SCHEMA_VERSION, {
       upgrade(database, oldVersion) {
         if (oldVersion < 1) {
@@ -70,7 +77,7 @@ export class MetadataStore {
         db.close();
       },
     });
-    return new MetadataStore(db);
+    return new MetadataStore(db, codec);
   }
 
   /** Deletes a partition's database; open connections elsewhere close themselves (see blocking above). */
@@ -78,23 +85,37 @@ export class MetadataStore {
     await deleteDB(databaseName(partition));
   }
 
-  get(key: string): Promise<CacheEntry | undefined> {
-    return this.db.get('entries', key);
+  async get(key: string): Promise<StoredEntry | undefined> {
+    const row = await this.db.get('entries', await this.codec.lookupKey(key));
+    return row ? this.codec.decode(row) : undefined;
   }
 
-  all(): Promise<CacheEntry[]> {
-    return this.db.getAll('entries');
+  /** Every entry; a sealed row that no longer authenticates is dropped rather than served. */
+  async all(): Promise<StoredEntry[]> {
+    const rows = await this.db.getAll('entries');
+    const entries: StoredEntry[] = [];
+    for (const row of rows) {
+      try {
+        entries.push(await this.codec.decode(row));
+      } catch {
+        await this.db.delete('entries', row.key);
+      }
+    }
+    return entries;
   }
 
-  async put(entry: CacheEntry): Promise<void> {
-    await this.db.put('entries', entry);
+  async put(entry: StoredEntry): Promise<void> {
+    // Plain rows are written without an await first, so calls keep their order against update().
+    const row = this.codec === plainEntryCodec ? (entry as unknown as EntryRow) : await this.codec.encode(entry);
+    await this.db.put('entries', row);
   }
 
-  /** Deletes rows and returns the SHA-256s that no remaining row references. */
+  /** Deletes rows and returns the stored file names (SHA-256s in plain partitions) no remaining row references. */
   async delete(keys: readonly string[]): Promise<string[]> {
+    const ids = await Promise.all(keys.map((key) => this.codec.lookupKey(key)));
     const tx = this.db.transaction('entries', 'readwrite');
     const hashes = new Set<string>();
-    for (const key of keys) {
+    for (const key of ids) {
       const entry = await tx.store.get(key);
       if (!entry) continue;
       hashes.add(entry.sha256);
@@ -112,17 +133,47 @@ export class MetadataStore {
     return this.db.countFromIndex('entries', 'by-sha256', sha256);
   }
 
-  /** Applies `change` to an entry inside one transaction, so concurrent touches do not lose updates. */
-  async update(key: string, change: (entry: CacheEntry) => CacheEntry): Promise<CacheEntry | undefined> {
+  /**
+   * Applies `change` to an entry inside one transaction, so concurrent
+   * touches and pins do not lose each other's updates. A sealed row cannot be
+   * decrypted inside a transaction (it would commit while WebCrypto works),
+   * so there only the readable fields are changed in place; a change to a
+   * sealed field (a revalidation's new ETag) re-seals the row outside one.
+   */
+  async update(key: string, change: (entry: StoredEntry) => StoredEntry): Promise<StoredEntry | undefined> {
+    if (this.codec === plainEntryCodec) {
+      const tx = this.db.transaction('entries', 'readwrite');
+      const row = await tx.store.get(key);
+      let updated: StoredEntry | undefined;
+      if (row) {
+        updated = change(row as unknown as StoredEntry);
+        await tx.store.put(updated as unknown as EntryRow);
+      }
+      await tx.done;
+      return updated;
+    }
+    const before = await this.get(key);
+    if (!before) return undefined;
+    const after = change(before);
+    const plain = new Set<string>(this.codec.plainFields);
+    const sealedChanged = Object.keys({ ...before, ...after }).some(
+      (field) => !plain.has(field) && JSON.stringify((before as unknown as Record<string, unknown>)[field]) !== JSON.stringify((after as unknown as Record<string, unknown>)[field]),
+    );
+    if (sealedChanged) {
+      await this.put(after);
+      return after;
+    }
+    const id = await this.codec.lookupKey(key);
     const tx = this.db.transaction('entries', 'readwrite');
-    const entry = await tx.store.get(key);
-    let updated: CacheEntry | undefined;
-    if (entry) {
-      updated = change(entry);
-      await tx.store.put(updated);
+    const row = await tx.store.get(id);
+    if (row) {
+      for (const field of this.codec.plainFields) {
+        if (after[field] !== before[field]) (row as Record<string, unknown>)[field] = after[field];
+      }
+      await tx.store.put(row);
     }
     await tx.done;
-    return updated;
+    return row ? { ...after, ...Object.fromEntries(this.codec.plainFields.map((field) => [field, row[field]])) } : undefined;
   }
 
   async clearEntries(): Promise<void> {
@@ -159,6 +210,19 @@ export class MetadataStore {
 
   async putServiceWorkerStatus(serviceWorker: ServiceWorkerStatus): Promise<void> {
     await this.db.put('meta', { id: 'service-worker', serviceWorker });
+  }
+
+  async getKeyCheck(): Promise<KeyCheck | null> {
+    const row = await this.db.get('meta', 'encryption');
+    return row && row.id === 'encryption' ? row.keyCheck : null;
+  }
+
+  async putKeyCheck(keyCheck: KeyCheck): Promise<void> {
+    await this.db.put('meta', { id: 'encryption', keyCheck });
+  }
+
+  async countEntries(): Promise<number> {
+    return this.db.count('entries');
   }
 
   close(): void {

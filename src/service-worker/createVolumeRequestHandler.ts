@@ -4,7 +4,7 @@ import type { EngineRequest, ServiceWorkerEngine } from '../protocol';
 import type { ServiceWorkerStatus } from '../types';
 import type { ServiceWorkerConfig } from './serviceWorkerConfig';
 import { splitBody } from './splitBody';
-import { notAvailableOfflineResponse, responseFromEntry, withCacheHeader } from './volumeResponses';
+import { notAvailableOfflineResponse, responseFromEntry, withCacheHeader, type StoredContent } from './volumeResponses';
 
 export interface VolumeRequestContext {
   request: Request;
@@ -43,21 +43,23 @@ export function createVolumeRequestHandler(
 
     if (stored && (stored.fresh || request.method === 'HEAD')) {
       waitUntil(engine.recordHit(stored.entry, 'hit').catch(() => undefined));
-      return responseFromEntry(request, stored.entry, stored.file, 'hit');
+      return responseFromEntry(request, stored.entry, contentOf(stored), 'hit');
     }
 
     if (stored) {
       const stale = stored;
       try {
         const result = await engine.get(engineRequest());
-        if (result.entry) return await responseFromEntry(request, result.entry, result.file, result.status === 'miss' ? 'miss' : result.status === 'stale' ? 'stale' : 'revalidated');
+        if (result.entry) {
+          return await responseFromEntry(request, result.entry, { file: result.file }, result.status === 'miss' ? 'miss' : result.status === 'stale' ? 'stale' : 'revalidated');
+        }
       } catch {
         // The server now refuses it (4xx) or sends something that is not a volume: let the page see the server's answer.
         try {
           return await fetchFromNetwork(request);
         } catch {
           waitUntil(engine.recordHit(stale.entry, 'stale').catch(() => undefined));
-          return responseFromEntry(request, stale.entry, stale.file, 'stale');
+          return responseFromEntry(request, stale.entry, contentOf(stale), 'stale');
         }
       }
     }
@@ -77,6 +79,10 @@ export function createVolumeRequestHandler(
     waitUntil(engine.ingest(engineRequest(), cacheCopy).catch(() => undefined));
     return withCacheHeader(response, toPage, 'miss');
   };
+}
+
+function contentOf(stored: { file: File | null; stored: Blob; encryptionKey: CryptoKey | null }): StoredContent {
+  return stored.file ? { file: stored.file } : { stored: stored.stored, encryptionKey: stored.encryptionKey! };
 }
 
 /** The service worker caches only what any user of this origin may see again. */

@@ -3,6 +3,8 @@ import { registerRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
 import { VolumeCacheError } from '../errors';
 import { MetadataStore } from '../metadata/MetadataStore';
+import { isUsableKey } from '../encryption/keyCheck';
+import { ENCRYPTION_KEY_MESSAGE } from './serviceWorkerConfig';
 import type { ServiceWorkerEngine } from '../protocol';
 import type { MissingCapability, ServiceWorkerStatus } from '../types';
 import { createEngine } from '../worker/createEngine';
@@ -25,12 +27,29 @@ export interface InstallVolumeCacheRoutesOptions extends Partial<ServiceWorkerCo
 export function installVolumeCacheRoutes(options: InstallVolumeCacheRoutesOptions = {}): void {
   const config: ServiceWorkerConfig = { ...DEFAULT_SERVICE_WORKER_CONFIG, ...options };
   const match = options.match ?? createVolumeMatcher(config, self.location.origin);
-  let started: Promise<ReturnType<typeof createVolumeRequestHandler>> | null = null;
+  let started: Promise<{ engine: ServiceWorkerEngine | null; handle: ReturnType<typeof createVolumeRequestHandler> }> | null = null;
+  // An encrypted partition's key comes from a page, lives in memory only, and is lost when the browser stops this worker.
+  let encryptionKey: CryptoKey | undefined;
 
-  const handlerFor = (): Promise<ReturnType<typeof createVolumeRequestHandler>> => {
-    started ??= openEngine(config).then(({ engine, status }) => createVolumeRequestHandler(engine, config, status.mode));
-    return started;
+  const handlerFor = async (): Promise<ReturnType<typeof createVolumeRequestHandler>> => {
+    started ??= openEngine(config, encryptionKey).then(({ engine, status }) => ({ engine, handle: createVolumeRequestHandler(engine, config, status.mode) }));
+    return (await started).handle;
   };
+
+  self.addEventListener('message', (event) => {
+    const message = event.data as { type?: string; name?: string; key?: unknown } | null;
+    if (message?.type !== ENCRYPTION_KEY_MESSAGE || message.name !== config.name || !isUsableKey(message.key)) return;
+    encryptionKey = message.key;
+    // Reopen with the key at the next request.
+    const previous = started;
+    started = null;
+    event.waitUntil(
+      (async () => {
+        await (await previous?.catch(() => null))?.engine?.close();
+        event.ports[0]?.postMessage('ok');
+      })(),
+    );
+  });
 
   for (const method of ['GET', 'HEAD'] as const) {
     registerRoute(
@@ -56,10 +75,10 @@ export function installVolumeCacheRoutes(options: InstallVolumeCacheRoutesOption
   if (config.clientsClaim) self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 }
 
-async function openEngine(config: ServiceWorkerConfig): Promise<{ engine: ServiceWorkerEngine | null; status: ServiceWorkerStatus }> {
+async function openEngine(config: ServiceWorkerConfig, encryptionKey: CryptoKey | undefined): Promise<{ engine: ServiceWorkerEngine | null; status: ServiceWorkerStatus }> {
   const engine = createEngine();
   try {
-    const info = await engine.init({ name: config.name, verifyOnRead: false });
+    const info = await engine.init({ name: config.name, verifyOnRead: false, ...(encryptionKey ? { encryptionKey } : {}) });
     const missing: MissingCapability[] = [...info.missing];
     const canWrite = typeof FileSystemFileHandle !== 'undefined' && 'createWritable' in FileSystemFileHandle.prototype;
     const status: ServiceWorkerStatus = {

@@ -41,6 +41,9 @@ export interface ServiceWorkerConfig {
   offlineShell: boolean;
 }
 
+/** The message a page sends the service worker with an encrypted partition's key. */
+export const ENCRYPTION_KEY_MESSAGE = 'volume-cache:encryption-key';
+
 export const DEFAULT_SERVICE_WORKER_CONFIG: ServiceWorkerConfig = {
   name: 'default',
   extensions: ['.nii', '.nii.gz'],

@@ -30,3 +30,9 @@ export async function sha256OfBlob(blob: Blob): Promise<string> {
   }
   return hasher.digestHex();
 }
+
+export async function sha256OfBytes(bytes: Uint8Array): Promise<string> {
+  const hasher = await createStreamingSha256();
+  hasher.update(bytes);
+  return hasher.digestHex();
+}

@@ -15,7 +15,13 @@ import { downloadVolume, type DownloadResult, type ResponseValidators } from './
 import { isValidPartitionName, PartitionFiles } from './PartitionFiles';
 import { SharedDownloads } from './SharedDownloads';
 import { openCacheChangePoster, type CacheChangePoster } from '../shared/cacheChanges';
-import { sha256OfBlob } from './StreamingSha256';
+import { sha256OfBlob, sha256OfBytes } from './StreamingSha256';
+import { createEncryptingSink } from '../encryption/EncryptingSink';
+import { createKeyCheck, isUsableKey, keyMatches } from '../encryption/keyCheck';
+import { decryptAll } from '../encryption/readEncryptedFile';
+import { createSealedEntryCodec } from '../encryption/sealedEntryCodec';
+import { storedSize } from '../encryption/chunkFormat';
+import { storedName, toPublicEntry, type StoredEntry } from '../metadata/EntryCodec';
 
 /** What the engine needs from its context; production passes the platform's, tests may pass fakes. */
 export interface EnginePlatform {
@@ -57,6 +63,8 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   let config: CacheConfig = { maxBytes: DEFAULTS.maxBytes, defaultTtlSeconds: DEFAULTS.defaultTtlSeconds };
   let verifyOnRead = false;
   let cacheAuthorized = false;
+  /** The partition's AES-GCM key when it is encrypted; files and sealed rows need it. */
+  let encryptionKey: CryptoKey | null = null;
   let stallTimeoutMs = DEFAULTS.stallTimeoutSeconds * 1000;
   let state: 'new' | 'open' | 'closed' = 'new';
   /** Totals for network-only mode, where there is no database to keep them. */
@@ -117,18 +125,43 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     return new File([blob], fileNameOf(entry.url), { type: entry.contentType, lastModified: entry.createdAt });
   }
 
-  /** The stored file for an entry, or null (after dropping the entry) if it is missing or damaged. */
-  async function readEntryFile(entry: CacheEntry): Promise<File | null> {
-    if (!storage) return null;
-    const blob = await storage.files.readBlob(entry.sha256);
-    let damaged = blob === null || blob.size !== entry.bytes;
-    if (!damaged && verifyOnRead && blob) damaged = (await sha256OfBlob(blob)) !== entry.sha256;
-    if (damaged || !blob) {
-      await dropEntries([entry.key], { removeFilesEvenIfShared: blob !== null });
-      await addTotals({ corrupt: 1 });
+  /**
+   * The stored file for an entry, or null (after dropping the entry) if it is
+   * missing or damaged. In an encrypted partition the plaintext is decrypted
+   * into memory, every chunk authenticated; ranges are read without that
+   * (see openStoredFile, used by the service worker).
+   */
+  async function readEntryFile(entry: StoredEntry): Promise<File | null> {
+    const stored = await openStoredFile(entry);
+    if (!stored) return null;
+    if (!encryptionKey) return fileFor(entry, stored);
+    try {
+      const plaintext = await decryptAll(stored, encryptionKey, entry.bytes);
+      if (verifyOnRead && (await sha256OfBytes(new Uint8Array(plaintext))) !== entry.sha256) throw new VolumeCacheError('corrupt', 'hash mismatch');
+      return fileFor(entry, new Blob([plaintext]));
+    } catch (error) {
+      if (!(error instanceof VolumeCacheError) || error.code !== 'corrupt') throw error;
+      await dropDamaged(entry, true);
       return null;
     }
-    return fileFor(entry, blob);
+  }
+
+  /** The stored bytes of an entry as on disk (encrypted or not), after the checks that need no key. */
+  async function openStoredFile(entry: StoredEntry): Promise<File | null> {
+    if (!storage) return null;
+    const blob = await storage.files.readBlob(storedName(entry));
+    let damaged = blob === null || blob.size !== (encryptionKey ? storedSize(entry.bytes) : entry.bytes);
+    if (!damaged && verifyOnRead && blob && !encryptionKey) damaged = (await sha256OfBlob(blob)) !== entry.sha256;
+    if (damaged || !blob) {
+      await dropDamaged(entry, blob !== null);
+      return null;
+    }
+    return blob;
+  }
+
+  async function dropDamaged(entry: StoredEntry, fileExists: boolean): Promise<void> {
+    await dropEntries([entry.key], { removeFilesEvenIfShared: fileExists });
+    await addTotals({ corrupt: 1 });
   }
 
   /**
@@ -143,9 +176,9 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     const hashes = new Set(unreferenced);
     if (options.removeFilesEvenIfShared) {
       // A damaged file is damaged for every entry that shares it.
-      for (const row of rows) if (row) hashes.add(row.sha256);
+      for (const row of rows) if (row) hashes.add(storedName(row));
       if (hashes.size > 0) {
-        const sharing = (await storage.store.all()).filter((entry) => hashes.has(entry.sha256)).map((entry) => entry.key);
+        const sharing = (await storage.store.all()).filter((entry) => hashes.has(storedName(entry))).map((entry) => entry.key);
         if (sharing.length > 0) await storage.store.delete(sharing);
       }
     }
@@ -155,7 +188,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
 
   async function evictToFit(incoming: { sha256?: string; bytes: number }, exceptKey?: string): Promise<'fits' | 'larger-than-budget' | 'no-room-beside-pinned'> {
     if (!storage) return 'fits';
-    const entries = (await storage.store.all()).filter((entry) => entry.key !== exceptKey);
+    const entries = byStoredFile((await storage.store.all()).filter((entry) => entry.key !== exceptKey));
     const decision = selectEntriesToEvict(entries, config.maxBytes, incoming);
     if (!decision.fits) return decision.reason;
     if (decision.evictKeys.length > 0) {
@@ -169,7 +202,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   async function evictForQuota(): Promise<boolean> {
     if (!storage) return false;
     return withCommitLock(async () => {
-      const entries = await storage!.store.all();
+      const entries = byStoredFile(await storage!.store.all());
       const decision = selectEntriesToEvict(entries, 0);
       const victims = decision.fits ? decision.evictKeys : entries.filter((entry) => !entry.pinned).map((entry) => entry.key);
       if (victims.length === 0) return false;
@@ -235,11 +268,18 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
 
     const files = storage.files;
     const temporary = await files.createDownload();
+    // Encrypted files get a random name: naming them by content would tell
+    // anyone holding a copy of a volume whether it is cached here.
+    const fileId = crypto.getRandomValues(new Uint8Array(16));
     // Held until the file is committed or removed, so no sweep elsewhere deletes it mid-download.
     try {
       let result: DownloadResult;
       try {
-        result = await downloadVolume({ ...base, openSink: () => temporary.openSink() });
+        const key = encryptionKey;
+      result = await downloadVolume({
+        ...base,
+        openSink: async () => (key ? createEncryptingSink(await temporary.openSink(), key, fileId) : temporary.openSink()),
+      });
       } catch (error) {
         await temporary.remove().catch(() => undefined);
         throw error;
@@ -278,7 +318,8 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         // Credentials make a response one user's: kept only where the partition says it is that user's.
         (!cacheAuthorized && Object.keys(headers).some((name) => name.toLowerCase() === 'authorization'));
       const now = platform.now();
-      const entry: CacheEntry = {
+      const entry: StoredEntry = {
+        ...(encryptionKey ? { storedAs: toHex(fileId) } : {}),
         key: request.key,
         url: request.url,
         bytes: result.bytes,
@@ -295,26 +336,32 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
 
       const committed = await withCommitLock(async () => {
         if (noStore) return null;
-        const fit = await evictToFit({ sha256: entry.sha256, bytes: entry.bytes }, entry.key);
+        const fit = await evictToFit({ sha256: storedName(entry), bytes: entry.bytes }, entry.key);
         if (fit !== 'fits') return null;
-        await files.commit(temporary, entry.sha256);
+        await files.commit(temporary, storedName(entry));
         const previous = await storage!.store.get(entry.key);
         await storage!.store.put(entry);
         changes.post({ type: 'entries', keys: [entry.key] });
-        if (previous && previous.sha256 !== entry.sha256 && (await storage!.store.countBySha256(previous.sha256)) === 0) {
-          await files.removeBlob(previous.sha256);
+        if (previous && storedName(previous) !== storedName(entry) && (await storage!.store.countBySha256(storedName(previous))) === 0) {
+          await files.removeBlob(storedName(previous));
         }
         return entry;
       });
 
       if (!committed) {
         await addTotals({ uncached: 1 });
+        if (encryptionKey) {
+          // Not kept: hand out the plaintext and leave nothing on disk.
+          const plaintext = await decryptAll(await temporary.handle.getFile(), encryptionKey, entry.bytes);
+          await temporary.remove();
+          return { file: fileFor(entry, new Blob([plaintext])), status: 'uncached', entry: null };
+        }
         const file = await files.keepUncached(temporary);
         return { file: fileFor(entry, file), status: 'uncached', entry: null };
       }
-      const blob = await files.readBlob(committed.sha256);
-      if (!blob) throw new VolumeCacheError('corrupt', 'The stored file vanished right after it was written.', { url: request.url });
-      return { file: fileFor(committed, blob), status: 'miss', entry: committed };
+      const file = await readEntryFile(committed);
+      if (!file) throw new VolumeCacheError('corrupt', 'The stored file vanished right after it was written.', { url: request.url });
+      return { file, status: 'miss', entry: toPublicEntry(committed) };
     } finally {
       temporary.release();
     }
@@ -423,8 +470,8 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       ...totals,
       hitRate: served === 0 ? 0 : totals.hits / served,
       entries: entries.length,
-      bytes: countStoredBytes(entries),
-      pinnedBytes: countStoredBytes(entries.filter((entry) => entry.pinned)),
+      bytes: countStoredBytes(byStoredFile(entries)),
+      pinnedBytes: countStoredBytes(byStoredFile(entries.filter((entry) => entry.pinned))),
       maxBytes: config.maxBytes,
       defaultTtlSeconds: config.defaultTtlSeconds,
       usage,
@@ -440,7 +487,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     if (!storage) return { temporaries: 0, orphanFiles: 0 };
     return withCommitLock(async () => {
       const temporaries = await storage!.files.sweepTemporaries(platform.now() - UNCACHED_GRACE_MS);
-      const referenced = new Set((await storage!.store.all()).map((entry) => entry.sha256));
+      const referenced = new Set((await storage!.store.all()).map(storedName));
       let orphanFiles = 0;
       for (const name of (await storage!.files.listBlobs()).keys()) {
         if (!referenced.has(name)) {
@@ -474,12 +521,25 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       if (typeof WebAssembly !== 'object') missing.push('webassembly');
       if (!platform.locks) missing.push('web-locks');
 
+      if (options.encryptionKey !== undefined && !isUsableKey(options.encryptionKey)) {
+        throw new VolumeCacheError('invalid-argument', 'encryption.key must be an AES-GCM CryptoKey usable to encrypt and decrypt.');
+      }
+      encryptionKey = options.encryptionKey ?? null;
+
       let store: MetadataStore | null = null;
       let files: PartitionFiles | null = null;
       try {
-        store = await MetadataStore.open(partition);
+        store = await MetadataStore.open(partition, encryptionKey ? createSealedEntryCodec(encryptionKey) : undefined);
       } catch {
         missing.push('indexeddb');
+      }
+      if (store) {
+        try {
+          await checkPartitionKey(store, encryptionKey);
+        } catch (error) {
+          store.close();
+          throw error;
+        }
       }
       if (!platform.getDirectory) {
         missing.push('opfs');
@@ -513,11 +573,11 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       return { mode: storage ? 'opfs' : 'network-only', missing: [...missing], config: { ...config } };
     },
 
-    get: (request, onProgress) => getInternal(request, onProgress),
+    get: async (request, onProgress) => withPublicEntry(await getInternal(request, onProgress)),
 
     async getArrayBuffer(request, onProgress): Promise<ArrayBufferResult> {
       const { file, status, entry } = await getInternal(request, onProgress);
-      const stored = entry && storage ? await storage.files.readBlobBytes(entry.sha256) : null;
+      const stored = entry && storage && !encryptionKey ? await storage.files.readBlobBytes(entry.sha256) : null;
       const buffer = stored && stored.byteLength === entry?.bytes ? stored : await file.arrayBuffer();
       return transfer({ buffer, status, entry }, [buffer]);
     },
@@ -533,7 +593,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       }
       const touched = await touch(entry);
       await addTotals({ hits: 1, bytesFromCache: entry.bytes });
-      return { file, entry: touched };
+      return { file, entry: toPublicEntry(touched) };
     },
 
     async pin(request, onProgress) {
@@ -546,7 +606,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       const pinned = await storage.store.update(request.key, (entry) => ({ ...entry, pinned: true }));
       changes.post({ type: 'entries', keys: [request.key] });
       if (!pinned) throw new VolumeCacheError('corrupt', `The entry for ${request.url} disappeared while pinning it.`, { url: request.url });
-      return pinned;
+      return toPublicEntry(pinned);
     },
 
     async unpin(key) {
@@ -598,7 +658,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     async entries() {
       ensureOpen();
       if (!storage) return [];
-      return (await storage.store.all()).sort((a, b) => b.lastAccessedAt - a.lastAccessedAt);
+      return (await storage.store.all()).sort((a, b) => b.lastAccessedAt - a.lastAccessedAt).map((entry) => toPublicEntry(entry));
     },
 
     async configure(patch) {
@@ -618,8 +678,11 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       if (!storage) return null;
       const entry = await storage.store.get(key);
       if (!entry) return null;
-      const file = await readEntryFile(entry);
-      return file ? { entry, file, fresh: !isExpired(entry, platform.now()) } : null;
+      const stored = await openStoredFile(entry);
+      if (!stored) return null;
+      const fresh = !isExpired(entry, platform.now());
+      const file = encryptionKey ? null : fileFor(entry, stored);
+      return { entry: toPublicEntry(entry), file, stored, encryptionKey, fresh };
     },
 
     async ingest(request, response) {
@@ -736,4 +799,36 @@ function releaseCallback(callback: unknown): void {
       // Already released.
     }
   }
+}
+
+function withPublicEntry<T extends { entry: CacheEntry | null }>(result: T): T {
+  return { ...result, entry: toPublicEntry(result.entry) };
+}
+
+/**
+ * A partition is encrypted or not for life: opening it with a key it was not
+ * made with, or without the key it was made with, fails with key-mismatch
+ * before anything is read, never with garbage.
+ */
+async function checkPartitionKey(store: MetadataStore, key: CryptoKey | null): Promise<void> {
+  const check = await store.getKeyCheck();
+  if (key) {
+    if (check) {
+      if (!(await keyMatches(key, check))) throw new VolumeCacheError('key-mismatch', 'This partition was encrypted with a different key.');
+      return;
+    }
+    if ((await store.countEntries()) > 0) throw new VolumeCacheError('key-mismatch', 'This partition holds unencrypted entries; it cannot be opened with a key.');
+    await store.putKeyCheck(await createKeyCheck(key));
+    return;
+  }
+  if (check) throw new VolumeCacheError('key-mismatch', 'This partition is encrypted; open it with its key.');
+}
+
+/** Entries as eviction sees them: by the file they occupy, which is the SHA-256 only in plain partitions. */
+function byStoredFile(entries: readonly StoredEntry[]): StoredEntry[] {
+  return entries.map((entry) => ({ ...entry, sha256: storedName(entry) }));
+}
+
+function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }

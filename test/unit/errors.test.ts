@@ -4,7 +4,7 @@ import { ERROR_CODES, VolumeCacheError, isErrorCode, isVolumeCacheError, type Vo
 describe('ERROR_CODES', () => {
   it('lists every code once', () => {
     expect([...ERROR_CODES].sort()).toEqual(
-      ['aborted', 'closed', 'corrupt', 'http-status', 'integrity', 'invalid-argument', 'network', 'not-nifti', 'quota', 'unsupported'],
+      ['aborted', 'closed', 'corrupt', 'http-status', 'integrity', 'invalid-argument', 'key-mismatch', 'network', 'not-nifti', 'quota', 'unsupported'],
     );
     expect(new Set(ERROR_CODES).size).toBe(ERROR_CODES.length);
   });
