@@ -28,3 +28,5 @@ export type {
   ServiceWorkerStatus,
   VolumeCacheOptions,
 } from './types';
+export { mountCachePanel, type CachePanel, type CachePanelOptions } from './ui/mountCachePanel';
+export { defineVolumeCachePanel, type VolumeCachePanelElement } from './ui/defineVolumeCachePanel';

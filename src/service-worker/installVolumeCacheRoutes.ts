@@ -66,7 +66,10 @@ export function installVolumeCacheRoutes(options: InstallVolumeCacheRoutesOption
   if (config.offlineShell) {
     registerRoute(
       ({ url }) => url.origin === self.location.origin && !match(url),
-      new NetworkFirst({ cacheName: `volume-cache-shell:${config.name}` }),
+      // ignoreVary: dev servers and CDNs send Vary: Origin, and module scripts are
+      // requested with an Origin header a plain fetch() lacks; without it the
+      // copies would never match the page's own requests offline.
+      new NetworkFirst({ cacheName: `volume-cache-shell:${config.name}`, matchOptions: { ignoreVary: true } }),
       'GET',
     );
   }

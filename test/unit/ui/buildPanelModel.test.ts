@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { buildPanelModel } from '../../../src/ui/buildPanelModel';
+import type { CacheEntry, CacheStats } from '../../../src/types';
+
+const NOW = 1_700_000_000_000;
+const DAY = 86_400_000;
+
+const stats = (patch: Partial<CacheStats> = {}): CacheStats => ({
+  hits: 3,
+  misses: 1,
+  hitRate: 0.75,
+  entries: 2,
+  bytes: 4_100_162,
+  maxBytes: 2_000_000_000,
+  defaultTtlSeconds: 604_800,
+  pinnedBytes: 43_192,
+  downloads: 1,
+  bytesFromNetwork: 4_056_970,
+  bytesFromCache: 0,
+  evictions: 0,
+  revalidations: 0,
+  stale: 0,
+  uncached: 0,
+  corrupt: 0,
+  usage: 5_000_000,
+  quota: 10_000_000_000,
+  persisted: false,
+  mode: 'opfs',
+  missing: [],
+  serviceWorker: null,
+  ...patch,
+});
+
+const entry = (file: string, patch: Partial<CacheEntry> = {}): CacheEntry => ({
+  key: `http://x/data/${file}`,
+  url: `http://x/data/${file}?rate=1000`,
+  bytes: 4_056_970,
+  sha256: 'ab',
+  contentType: 'application/octet-stream',
+  etag: null,
+  lastModified: null,
+  createdAt: NOW - DAY,
+  lastAccessedAt: NOW - 60_000,
+  expiresAt: NOW + 6 * DAY,
+  pinned: false,
+  nifti: { version: 1, dims: [207, 256, 215], voxelSize: [1, 1, 1], datatypeCode: 2, datatype: 'uint8', bitsPerVoxel: 8, littleEndian: true, compressed: true, description: '' },
+  ...patch,
+});
+
+describe('buildPanelModel', () => {
+  it('summarises the stats', () => {
+    const model = buildPanelModel(stats(), [], new Map(), new Set(), NOW);
+    expect(model).toMatchObject({
+      hitRate: '75% (3 hits, 1 miss)',
+      entryCount: '2 entries, 43.2 kB pinned',
+      budget: { fraction: 0.002050081, text: '4.10 MB of 2.00 GB max size' },
+      quota: { fraction: 0.0005, text: '5.00 MB of 10.0 GB browser quota (whole site)' },
+      persisted: 'no: the browser may clear it under storage pressure',
+      warning: null,
+    });
+  });
+
+  it('says when nothing was asked yet, and when quota or persistence are unknown', () => {
+    const model = buildPanelModel(stats({ hits: 0, misses: 0, hitRate: 0, usage: null, quota: null, persisted: null, pinnedBytes: 0, entries: 1 }), [], new Map(), new Set(), NOW);
+    expect(model).toMatchObject({ hitRate: 'no requests yet', entryCount: '1 entry', quota: { fraction: null, text: 'browser quota unknown' }, persisted: 'unknown' });
+  });
+
+  it('warns when the browser cannot cache', () => {
+    const model = buildPanelModel(stats({ mode: 'network-only', missing: ['opfs', 'sync-access-handle'] }), [], new Map(), new Set(), NOW);
+    expect(model.warning).toBe('Caching is off in this browser (missing: opfs, sync-access-handle); volumes are downloaded every time.');
+  });
+
+  it('makes one row per entry, in the given order, with selection', () => {
+    const rows = buildPanelModel(
+      stats(),
+      [entry('spm152.nii.gz'), entry('functional.nii', { bytes: 43_192, pinned: true, expiresAt: NOW - 1, nifti: null })],
+      new Map(),
+      new Set(['http://x/data/functional.nii']),
+      NOW,
+    );
+    expect(rows.rows).toEqual([
+      expect.objectContaining({ name: 'spm152.nii.gz', size: '4.06 MB', dims: '207×256×215 uint8', lastAccess: '1 min ago', expires: 'in 6 days', expired: false, pinned: false, selected: false }),
+      expect.objectContaining({ name: 'functional.nii', size: '43.2 kB', dims: '–', expires: 'expired', expired: true, pinned: true, selected: true }),
+    ]);
+    expect(rows.selectedCount).toBe(1);
+  });
+
+  it('describes downloads in progress with bytes, rate and time left', () => {
+    const downloads = new Map([['http://x/data/big.nii.gz', { url: 'http://x/data/big.nii.gz', loaded: 1_000_000, total: 4_000_000, startedAt: NOW - 1000, updatedAt: NOW - 500 }]]);
+    const [download] = buildPanelModel(stats(), [], downloads, new Set(), NOW).downloads;
+    expect(download).toMatchObject({ name: 'big.nii.gz', figures: { fraction: 0.25, bytesPerSecond: 2_000_000, etaSeconds: 1.5 }, text: '1.00 MB of 4.00 MB · 2.00 MB/s · 2 s left' });
+  });
+});
