@@ -12,6 +12,10 @@ export const DEFAULTS = {
   resumeBackoffMs: 250,
   /** A download receiving nothing for this long is cut and resumed. */
   stallTimeoutSeconds: 30,
+  /** The worker's in-memory tier of decoded volumes. */
+  memoryBytes: 256 * 1024 ** 2,
+  /** Volumes with more voxel bytes than this get no background thumbnail. */
+  thumbnailMaxVoxelBytes: 256 * 1024 ** 2,
 } as const;
 
 /** Upper bounds that catch unit mistakes (ms for s, bits for bytes) rather than real limits. */

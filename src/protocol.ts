@@ -2,7 +2,7 @@
  * The page <-> worker protocol, types only: both sides import it with
  * `import type`, so the page bundle never pulls in worker code.
  */
-import type { CacheConfig, CacheEntry, CacheStats, CleanupReport, DownloadProgress, GetResult, MissingCapability, ServiceWorkerStatus } from './types';
+import type { CacheConfig, CacheEntry, CacheStats, CleanupReport, DownloadProgress, GetResult, MissingCapability, ServiceWorkerStatus, VolumeResult } from './types';
 
 export interface EngineInitOptions {
   name: string;
@@ -14,7 +14,14 @@ export interface EngineInitOptions {
   cacheAuthorized?: boolean;
   /** The partition's AES-GCM key, when it is encrypted at rest. */
   encryptionKey?: CryptoKey;
+  keepDecoded?: boolean | 'pinned-only';
+  memoryBytes?: number;
+  /** Background thumbnail jobs (off in the service worker). */
+  thumbnails?: boolean;
 }
+
+/** A memo result as it crosses to and from the worker: bytes with their array type, or a structured value. */
+export type MemoPayload = { kind: 'binary'; arrayType: string; data: ArrayBuffer } | { kind: 'value'; value: unknown };
 
 export interface EngineInfo {
   mode: 'opfs' | 'network-only';
@@ -61,6 +68,12 @@ export interface VolumeCacheEngine {
   close(): Promise<void>;
   /** Closes and removes the partition: its files, its database, everything. */
   destroy(): Promise<void>;
+  getVolume(request: EngineRequest, onProgress?: ProgressCallback): Promise<VolumeResult>;
+  readMemo(id: string): Promise<MemoPayload | null>;
+  /** `sourceKeys` are cache keys of entries the result derives from. */
+  writeMemo(id: string, payload: MemoPayload, options: { ttlSeconds?: number; sourceKeys: string[] }): Promise<void>;
+  /** The PNG thumbnail of a cached volume, or null while it is pending (a job is queued). */
+  thumbnail(key: string): Promise<Blob | null>;
 }
 
 /** What the service worker needs beyond the page API: it serves bytes itself. */

@@ -2,6 +2,9 @@
  * Public types shared by the page-side client, the worker engine and the
  * service worker. Type-only: importing it never pulls code into a bundle.
  */
+import type { NiftiHeaderInfo } from './derived/NiftiHeaderInfo';
+
+export type { NiftiHeaderInfo };
 
 /** How a `get()` was answered. */
 export type CacheStatus =
@@ -113,6 +116,23 @@ export interface VolumeCacheOptions {
    */
   encryption?: { key: CryptoKey };
   /**
+   * Keep decoded voxels of volumes opened with getVolume(), so the next open
+   * skips gunzip and parsing: for every volume, none, or pinned ones only.
+   * @default true
+   */
+  keepDecoded?: boolean | 'pinned-only';
+  /**
+   * Budget of the in-memory tier of recently opened decoded volumes (in the
+   * worker), so switching back and forth costs nothing. 0 turns it off.
+   * @default 256 MiB
+   */
+  memoryBytes?: number;
+  /**
+   * Render a thumbnail of each cached volume in the background (needs OffscreenCanvas).
+   * @default true
+   */
+  thumbnails?: boolean;
+  /**
    * The worker to drive, for bundlers that cannot follow `new URL(..., import.meta.url)`.
    * By default the library starts its own module worker.
    */
@@ -194,6 +214,15 @@ export interface CacheStats {
   uncached: number;
   /** Stored files found damaged and dropped. */
   corrupt: number;
+  /** Volumes decoded (gunzipped and parsed) by getVolume() or a thumbnail job. */
+  decodes: number;
+  /** getVolume() calls answered from a stored decoded copy or the memory tier, without decoding. */
+  decodedHits: number;
+  /** Derived results kept (decoded volumes, thumbnails, memo) and their bytes, which count against maxBytes. */
+  derivedResults: number;
+  derivedBytes: number;
+  /** Background thumbnail jobs. */
+  thumbnails: { pending: number; done: number; failed: number };
   /** From navigator.storage.estimate(), or null if unavailable. */
   usage: number | null;
   quota: number | null;
@@ -234,4 +263,30 @@ export interface CleanupReport {
   temporaries: number;
   /** Stored files no entry referenced. */
   orphanFiles: number;
+}
+
+/** A volume ready to render: its header and voxels. */
+export interface VolumeResult {
+  /** Parsed NIfTI header (structured-cloneable; see NiftiHeaderInfo). */
+  header: NiftiHeaderInfo;
+  /** Exactly the voxel bytes, in the platform's byte order, transferred (not copied) from the worker. */
+  voxels: ArrayBuffer;
+  /** The source file, as get() returns it. */
+  file: File;
+  status: CacheStatus;
+  /** Where the voxels came from: decoded now, a stored decoded copy, or the memory tier. */
+  decodedFrom: 'decode' | 'disk' | 'memory';
+}
+
+export interface MemoOptions {
+  /** Part of the key: a new version invalidates older results. */
+  version: string | number;
+  /** Expire the result after this long; by default it lives as long as its sources. */
+  ttlSeconds?: number;
+  /** Top-level inputs left out of the key (e.g. a progress callback or a display-only label). */
+  ignore?: string[];
+  /** Recompute and store, ignoring a stored result. */
+  force?: boolean;
+  /** Cached volumes (URLs) the result derives from: it is removed when any of them leaves the cache. */
+  sources?: (string | URL)[];
 }

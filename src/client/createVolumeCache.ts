@@ -6,7 +6,11 @@ import { resolveVolumeUrl } from '../metadata/resolveVolumeUrl';
 import type { EngineRequest, ProgressCallback } from '../protocol';
 import { subscribeToCacheChanges, type CacheChange } from '../shared/cacheChanges';
 import { installErrorTransferHandler } from '../shared/errorTransfer';
+import { memoKey } from '../derived/memoKey';
+import type { MemoPayload } from '../protocol';
 import type {
+  MemoOptions,
+  VolumeResult,
   CacheConfig,
   CacheEntry,
   CacheStats,
@@ -30,6 +34,20 @@ export interface VolumeCache {
   get(url: string | URL, options?: GetOptions): Promise<GetResult>;
   /** The volume's bytes in memory. */
   getArrayBuffer(url: string | URL, options?: GetOptions): Promise<ArrayBuffer>;
+  /**
+   * The volume ready to render: its parsed header and voxels (gunzipped,
+   * in platform byte order). A repeat open reads the stored decoded copy, or
+   * the worker's memory tier, instead of decoding again.
+   */
+  getVolume(url: string | URL, options?: GetOptions): Promise<VolumeResult>;
+  /**
+   * Runs `compute` once per key, inputs and version, and keeps its result
+   * (ArrayBuffer, typed array, or a structured-cloneable value) in the cache;
+   * later calls with the same key, inputs and version return the kept result.
+   */
+  memo<T>(key: string, inputs: Record<string, unknown>, compute: () => T | Promise<T>, options: MemoOptions): Promise<T>;
+  /** A small PNG of the volume's middle axial slice, or null while it is being made in the background. */
+  thumbnail(url: string | URL): Promise<Blob | null>;
   /** The cached File, expired or not, without touching the network; null if not cached. */
   getCachedFile(url: string | URL): Promise<File | null>;
   /** Downloads volumes into the cache; settles when all are done, never rejects for one URL. */
@@ -86,6 +104,9 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
       ...(options.stallTimeoutSeconds !== undefined ? { stallTimeoutSeconds: options.stallTimeoutSeconds } : {}),
       ...(options.cacheAuthorized !== undefined ? { cacheAuthorized: options.cacheAuthorized === true } : {}),
       ...(options.encryption !== undefined ? { encryptionKey: options.encryption?.key } : {}),
+      ...(options.keepDecoded !== undefined ? { keepDecoded: options.keepDecoded } : {}),
+      ...(options.memoryBytes !== undefined ? { memoryBytes: options.memoryBytes } : {}),
+      ...(options.thumbnails !== undefined ? { thumbnails: options.thumbnails } : {}),
     },
     options.worker,
   );
@@ -153,6 +174,30 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
     },
     async getArrayBuffer(url, getOptions = {}) {
       return withRequest(url, getOptions, async (request, onProgress) => (await engine.getArrayBuffer(request, onProgress)).buffer);
+    },
+    async getVolume(url, getOptions = {}) {
+      return withRequest(url, getOptions, (request, onProgress) => engine.getVolume(request, onProgress));
+    },
+    async memo<T>(key: string, inputs: Record<string, unknown>, compute: () => T | Promise<T>, memoOptions: MemoOptions): Promise<T> {
+      ensureOpen();
+      if (typeof key !== 'string' || key === '') throw new VolumeCacheError('invalid-argument', 'memo() key must be a non-empty string.');
+      if (typeof compute !== 'function') throw new VolumeCacheError('invalid-argument', 'memo() compute must be a function.');
+      if (typeof memoOptions !== 'object' || memoOptions === null || (typeof memoOptions.version !== 'string' && typeof memoOptions.version !== 'number')) {
+        throw new VolumeCacheError('invalid-argument', 'memo() needs options with a version (string or number).');
+      }
+      const id = await memoKey(key, inputs, { version: memoOptions.version, ...(memoOptions.ignore ? { ignore: memoOptions.ignore } : {}) });
+      if (!memoOptions.force) {
+        const stored = await track(engine.readMemo(id));
+        if (stored) return fromMemoPayload(stored) as T;
+      }
+      const value = await compute();
+      const sourceKeys = (memoOptions.sources ?? []).map((source) => keyOf(source).key);
+      await track(engine.writeMemo(id, toMemoPayload(value), { sourceKeys, ...(memoOptions.ttlSeconds !== undefined ? { ttlSeconds: memoOptions.ttlSeconds } : {}) }));
+      return value;
+    },
+    async thumbnail(url) {
+      ensureOpen();
+      return track(engine.thumbnail(keyOf(url).key));
     },
     async getCachedFile(url) {
       ensureOpen();
@@ -281,4 +326,35 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
 
   if (persistence === 'at-start') void cache.requestPersistence();
   return cache;
+}
+
+/** Bytes go to the worker as a copy (the caller keeps its own), with the array type to rebuild them. */
+function toMemoPayload(value: unknown): MemoPayload {
+  if (value instanceof ArrayBuffer) return { kind: 'binary', arrayType: 'ArrayBuffer', data: value.slice(0) };
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice();
+    return { kind: 'binary', arrayType: value.constructor.name, data: bytes.buffer };
+  }
+  return { kind: 'value', value };
+}
+
+const ARRAY_TYPES: Record<string, new (buffer: ArrayBuffer) => ArrayBufferView> = {
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+};
+
+function fromMemoPayload(payload: MemoPayload): unknown {
+  if (payload.kind === 'value') return payload.value;
+  if (payload.arrayType === 'ArrayBuffer') return payload.data;
+  const ArrayType = ARRAY_TYPES[payload.arrayType];
+  return ArrayType ? new ArrayType(payload.data) : payload.data;
 }

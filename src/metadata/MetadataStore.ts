@@ -15,6 +15,10 @@ export interface CacheTotals {
   stale: number;
   uncached: number;
   corrupt: number;
+  /** Volumes decoded (gunzipped and parsed) by getVolume or a thumbnail job. */
+  decodes: number;
+  /** getVolume answered from a stored decoded copy or the memory tier, without decoding. */
+  decodedHits: number;
 }
 
 export const ZERO_TOTALS: Readonly<CacheTotals> = Object.freeze({
@@ -28,6 +32,8 @@ export const ZERO_TOTALS: Readonly<CacheTotals> = Object.freeze({
   stale: 0,
   uncached: 0,
   corrupt: 0,
+  decodes: 0,
+  decodedHits: 0,
 });
 
 interface VolumeCacheDB extends DBSchema {
@@ -35,6 +41,11 @@ interface VolumeCacheDB extends DBSchema {
     key: string;
     value: EntryRow;
     indexes: { 'by-sha256': string };
+  };
+  derived: {
+    key: string;
+    value: DerivedRecord;
+    indexes: { 'by-source': string };
   };
   meta: {
     key: string;
@@ -46,7 +57,28 @@ interface VolumeCacheDB extends DBSchema {
   };
 }
 
-const SCHEMA_VERSION = 1;
+/**
+ * A result derived from cached volumes (a decoded volume, a thumbnail, an
+ * application's memo): kept until it expires or any of its sources goes.
+ */
+export interface DerivedRecord {
+  /** memoKey() of what it was derived from. */
+  id: string;
+  kind: 'decoded' | 'thumbnail' | 'memo';
+  /** Stored file names of the entries it derives from (evicted with them). */
+  sources: string[];
+  /** Bytes of its file under derived/ (0 when the value is inline). */
+  bytes: number;
+  /** Its file under derived/, or null when the value is kept in the row. */
+  file: string | null;
+  /** The inline value, or what describes the file (a header, an array type); sealed in encrypted partitions. */
+  value: unknown;
+  createdAt: number;
+  lastAccessedAt: number;
+  expiresAt: number | null;
+}
+
+const SCHEMA_VERSION = 2;
 
 export function databaseName(partition: string): string {
   return `volume-cache:${partition}`;
@@ -70,6 +102,10 @@ export class MetadataStore {
           const entries = database.createObjectStore('entries', { keyPath: 'key' });
           entries.createIndex('by-sha256', 'sha256');
           database.createObjectStore('meta', { keyPath: 'id' });
+        }
+        if (oldVersion < 2) {
+          const derived = database.createObjectStore('derived', { keyPath: 'id' });
+          derived.createIndex('by-source', 'sources', { multiEntry: true });
         }
       },
       // Another context (a newer service worker or tab) wants to upgrade: step aside.
@@ -210,6 +246,38 @@ export class MetadataStore {
 
   async putServiceWorkerStatus(serviceWorker: ServiceWorkerStatus): Promise<void> {
     await this.db.put('meta', { id: 'service-worker', serviceWorker });
+  }
+
+  getDerived(id: string): Promise<DerivedRecord | undefined> {
+    return this.db.get('derived', id);
+  }
+
+  allDerived(): Promise<DerivedRecord[]> {
+    return this.db.getAll('derived');
+  }
+
+  async putDerived(record: DerivedRecord): Promise<void> {
+    await this.db.put('derived', record);
+  }
+
+  /** Deletes derived rows by id, or every row that derives from one of `sources`; returns the deleted rows. */
+  async deleteDerived(selection: { ids?: readonly string[]; sources?: readonly string[] }): Promise<DerivedRecord[]> {
+    const tx = this.db.transaction('derived', 'readwrite');
+    const deleted = new Map<string, DerivedRecord>();
+    for (const id of selection.ids ?? []) {
+      const record = await tx.store.get(id);
+      if (record) deleted.set(id, record);
+    }
+    for (const source of selection.sources ?? []) {
+      for (const record of await tx.store.index('by-source').getAll(source)) deleted.set(record.id, record);
+    }
+    for (const id of deleted.keys()) await tx.store.delete(id);
+    await tx.done;
+    return [...deleted.values()];
+  }
+
+  async clearDerived(): Promise<void> {
+    await this.db.clear('derived');
   }
 
   async getKeyCheck(): Promise<KeyCheck | null> {

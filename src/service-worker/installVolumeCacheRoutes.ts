@@ -81,7 +81,8 @@ export function installVolumeCacheRoutes(options: InstallVolumeCacheRoutesOption
 async function openEngine(config: ServiceWorkerConfig, encryptionKey: CryptoKey | undefined): Promise<{ engine: ServiceWorkerEngine | null; status: ServiceWorkerStatus }> {
   const engine = createEngine();
   try {
-    const info = await engine.init({ name: config.name, verifyOnRead: false, ...(encryptionKey ? { encryptionKey } : {}) });
+    // No thumbnails here: decoding volumes is the page's worker's job, not the service worker's.
+    const info = await engine.init({ name: config.name, verifyOnRead: false, thumbnails: false, ...(encryptionKey ? { encryptionKey } : {}) });
     const missing: MissingCapability[] = [...info.missing];
     const canWrite = typeof FileSystemFileHandle !== 'undefined' && 'createWritable' in FileSystemFileHandle.prototype;
     const status: ServiceWorkerStatus = {

@@ -46,6 +46,7 @@ export function attachCachePanel(root: ShadowRoot, cache: VolumeCache, options: 
     root,
     { title: options.title ?? 'Volume cache', headingLevel: options.headingLevel ?? 2 },
     {
+      thumbnail: (row: PanelRow) => cache.thumbnail(row.url),
       pinSelected: () =>
         act(async () => {
           const chosen = entries.filter((entry) => selected.has(entry.key) && !entry.pinned);

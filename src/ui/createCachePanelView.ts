@@ -14,6 +14,8 @@ export interface CachePanelHandlers {
   selectAll(selected: boolean): void;
   configure(patch: CacheConfig): void;
   requestPersistence(): void;
+  /** The entry's thumbnail, or null while the cache is still making it. */
+  thumbnail(row: PanelRow): Promise<Blob | null>;
 }
 
 export interface CachePanelViewOptions {
@@ -36,6 +38,9 @@ interface RowElements {
   pin: HTMLButtonElement;
   remove: HTMLButtonElement;
   row: PanelRow;
+  thumbnail: HTMLImageElement;
+  /** A thumbnail request is under way (one at a time per row). */
+  thumbnailLoading: boolean;
 }
 
 /**
@@ -176,6 +181,8 @@ export function createCachePanelView(root: ShadowRoot, options: CachePanelViewOp
     const checkbox = h('input', { type: 'checkbox' });
     const pin = h('button', { type: 'button', class: 'small' });
     const remove = h('button', { type: 'button', class: 'small danger' }, 'Remove');
+    // Decorative: the name beside it says what it is.
+    const thumbnail = h('img', { class: 'thumbnail', alt: '', width: 32, height: 32, hidden: true });
     const cells = {
       name: h('td', { class: 'name' }),
       size: h('td', { class: 'num' }),
@@ -185,7 +192,7 @@ export function createCachePanelView(root: ShadowRoot, options: CachePanelViewOp
       pinned: h('td'),
     };
     const tr = h('tr', { 'data-key': row.key }, h('td', {}, checkbox), cells.name, cells.size, cells.dims, cells.lastAccess, cells.expires, cells.pinned, h('td', { class: 'actions' }, pin, remove));
-    const elements: RowElements = { tr, checkbox, cells, pin, remove, row };
+    const elements: RowElements = { tr, checkbox, cells, pin, remove, row, thumbnail, thumbnailLoading: false };
     checkbox.addEventListener('change', () => handlers.select(elements.row.key, checkbox.checked));
     pin.addEventListener('click', () => handlers.togglePin(elements.row));
     remove.addEventListener('click', () => handlers.invalidate(elements.row));
@@ -196,7 +203,23 @@ export function createCachePanelView(root: ShadowRoot, options: CachePanelViewOp
   function patchRow(elements: RowElements, row: PanelRow): void {
     elements.row = row;
     setText(elements.cells.name, row.name);
+    elements.cells.name.prepend(elements.thumbnail);
     elements.cells.name.title = row.url;
+    if (!elements.thumbnail.src && !elements.thumbnailLoading) {
+      elements.thumbnailLoading = true;
+      handlers
+        .thumbnail(row)
+        .then((blob) => {
+          if (blob && rows.get(row.key) === elements) {
+            elements.thumbnail.src = URL.createObjectURL(blob);
+            elements.thumbnail.hidden = false;
+          }
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          elements.thumbnailLoading = false;
+        });
+    }
     setText(elements.cells.size, row.size);
     setText(elements.cells.dims, row.dims);
     setText(elements.cells.lastAccess, row.lastAccess);
@@ -215,6 +238,7 @@ export function createCachePanelView(root: ShadowRoot, options: CachePanelViewOp
     for (const [key, elements] of rows) {
       if (!live.has(key)) {
         elements.tr.remove();
+        if (elements.thumbnail.src) URL.revokeObjectURL(elements.thumbnail.src);
         rows.delete(key);
       }
     }

@@ -61,6 +61,7 @@ th, td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid var(
 th { font-size: 0.85em; color: var(--_muted); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.name { max-width: 18rem; overflow: hidden; text-overflow: ellipsis; }
+img.thumbnail { vertical-align: middle; margin-right: 0.4rem; border-radius: 3px; background: #000; object-fit: contain; }
 tbody tr:nth-child(even) { background: var(--_stripe); }
 tr.expired td.expires { color: var(--_danger); }
 td.actions { display: flex; gap: 0.35rem; }

@@ -18,6 +18,7 @@ export class PartitionFiles {
   private constructor(
     private readonly blobs: FileSystemDirectoryHandle,
     private readonly tmp: FileSystemDirectoryHandle,
+    private readonly derived: FileSystemDirectoryHandle,
     readonly canUseSyncAccess: boolean,
     private readonly partition: string,
     private readonly locks: LockManager | null,
@@ -29,12 +30,13 @@ export class PartitionFiles {
     const root = await base.getDirectoryHandle(partition, { create: true });
     const blobs = await root.getDirectoryHandle('blobs', { create: true });
     const tmp = await root.getDirectoryHandle('tmp', { create: true });
+    const derived = await root.getDirectoryHandle('derived', { create: true });
     const canUseSyncAccess =
       typeof FileSystemFileHandle !== 'undefined' &&
       'createSyncAccessHandle' in FileSystemFileHandle.prototype &&
       typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined' &&
       typeof (globalThis as { ServiceWorkerGlobalScope?: unknown }).ServiceWorkerGlobalScope === 'undefined';
-    return new PartitionFiles(blobs, tmp, canUseSyncAccess, partition, locks);
+    return new PartitionFiles(blobs, tmp, derived, canUseSyncAccess, partition, locks);
   }
 
   /** Removes a partition's folder with everything in it. */
@@ -67,11 +69,19 @@ export class PartitionFiles {
    * SyncAccessHandle alone does not stop removeEntry() from another context.
    */
   async createDownload(): Promise<TemporaryFile> {
-    const name = `${DOWNLOAD_PREFIX}${crypto.randomUUID()}.part`;
+    return this.createTemporary(this.tmp, `${DOWNLOAD_PREFIX}${crypto.randomUUID()}.part`);
+  }
+
+  /** A temporary file for a derived result, in derived/ itself so tmp/ holds downloads only. */
+  async createDerivedTemporary(): Promise<TemporaryFile> {
+    return this.createTemporary(this.derived, `${crypto.randomUUID()}.part`);
+  }
+
+  private async createTemporary(directory: FileSystemDirectoryHandle, name: string): Promise<TemporaryFile> {
     const release = this.locks ? await holdLock(this.locks, this.temporaryLockName(name)) : () => undefined;
     try {
-      const handle = await this.tmp.getFileHandle(name, { create: true });
-      return new TemporaryFile(this.tmp, name, handle, this.canUseSyncAccess, release);
+      const handle = await directory.getFileHandle(name, { create: true });
+      return new TemporaryFile(directory, name, handle, this.canUseSyncAccess, release);
     } catch (error) {
       release();
       throw error;
@@ -136,6 +146,43 @@ export class PartitionFiles {
     await download.handle.move(this.blobs, sha256);
   }
 
+  /** Moves a finished temporary file into derived/ under `name`. */
+  async commitDerived(file: TemporaryFile, name: string): Promise<void> {
+    await removeIgnoringMissing(this.derived, name);
+    await file.handle.move(this.derived, name);
+  }
+
+  async readDerived(name: string): Promise<File | null> {
+    try {
+      return await (await this.derived.getFileHandle(name)).getFile();
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  async removeDerived(name: string): Promise<void> {
+    await removeIgnoringMissing(this.derived, name);
+  }
+
+  /** Removes files in derived/ that are not in `keep`, except temporaries a writer still holds. */
+  async sweepDerived(keep: ReadonlySet<string>): Promise<number> {
+    const names: string[] = [];
+    for await (const name of this.derived.keys()) if (!keep.has(name)) names.push(name);
+    let removed = 0;
+    for (const name of names) {
+      const remove = async (): Promise<boolean> => {
+        await removeIgnoringMissing(this.derived, name).catch(() => undefined);
+        return true;
+      };
+      const done = this.locks && name.endsWith('.part')
+        ? await this.locks.request(this.temporaryLockName(name), { ifAvailable: true }, (lock) => (lock ? remove() : false))
+        : await remove();
+      if (done) removed++;
+    }
+    return removed;
+  }
+
   async removeBlob(sha256: string): Promise<void> {
     await removeIgnoringMissing(this.blobs, sha256);
   }
@@ -179,7 +226,7 @@ export class PartitionFiles {
   }
 
   async clearAll(): Promise<void> {
-    for (const directory of [this.blobs, this.tmp]) {
+    for (const directory of [this.blobs, this.tmp, this.derived]) {
       const names: string[] = [];
       for await (const name of directory.keys()) names.push(name);
       for (const name of names) await directory.removeEntry(name, { recursive: true }).catch(() => undefined);

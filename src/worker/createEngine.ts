@@ -14,6 +14,12 @@ import { downloadLockName } from './downloadLockName';
 import { downloadVolume, type DownloadResult, type ResponseValidators } from './downloadVolume';
 import { isValidPartitionName, PartitionFiles } from './PartitionFiles';
 import { SharedDownloads } from './SharedDownloads';
+import { DerivedResults } from './DerivedResults';
+import { decodeNiftiVolume } from '../derived/decodeNiftiVolume';
+import { memoKey } from '../derived/memoKey';
+import { MemoryLru } from '../derived/MemoryLru';
+import { renderThumbnail } from '../derived/renderThumbnail';
+import type { NiftiHeaderInfo } from '../derived/NiftiHeaderInfo';
 import { openCacheChangePoster, type CacheChangePoster } from '../shared/cacheChanges';
 import { sha256OfBlob, sha256OfBytes } from './StreamingSha256';
 import { createEncryptingSink } from '../encryption/EncryptingSink';
@@ -50,7 +56,12 @@ const UNCACHED_GRACE_MS = 10 * 60 * 1000;
 interface Storage {
   store: MetadataStore;
   files: PartitionFiles;
+  derived: DerivedResults;
 }
+
+/** Bumped when decoding changes, so stored decoded copies from an older decoder are not reused. */
+const DECODER_VERSION = 1;
+const THUMBNAIL_VERSION = 1;
 
 /**
  * The cache engine: runs in the dedicated worker (or, as a fallback, on the
@@ -65,6 +76,13 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   let cacheAuthorized = false;
   /** The partition's AES-GCM key when it is encrypted; files and sealed rows need it. */
   let encryptionKey: CryptoKey | null = null;
+  let keepDecoded: boolean | 'pinned-only' = true;
+  let thumbnailsEnabled = true;
+  let memoryTier = new MemoryLru<{ header: NiftiHeaderInfo; voxels: ArrayBuffer }>(DEFAULTS.memoryBytes);
+  /** Foreground calls running; background jobs wait for none. */
+  let foreground = 0;
+  let foregroundIdle: (() => void)[] = [];
+  const thumbnailJobs = { pending: new Map<string, string>(), done: 0, failed: 0, running: false };
   let stallTimeoutMs = DEFAULTS.stallTimeoutSeconds * 1000;
   let state: 'new' | 'open' | 'closed' = 'new';
   /** Totals for network-only mode, where there is no database to keep them. */
@@ -183,13 +201,28 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       }
     }
     for (const sha256 of hashes) await storage.files.removeBlob(sha256);
+    // What was derived from a file goes with it: no decoded copy or thumbnail outlives its source.
+    await storage.derived.dropForSources([...hashes]);
     changes.post({ type: 'entries', keys: [...keys] });
+  }
+
+  /**
+   * Entries as the budget sees them: by stored file, each carrying the bytes
+   * of what was derived from it (evicted with it), and the budget less what
+   * derives from no entry.
+   */
+  async function budgetView(entries: readonly StoredEntry[]): Promise<{ entries: StoredEntry[]; maxBytes: number }> {
+    const { bySource, unattached } = await storage!.derived.bytesBySource();
+    return {
+      entries: byStoredFile(entries).map((entry) => ({ ...entry, bytes: entry.bytes + (bySource.get(entry.sha256) ?? 0) })),
+      maxBytes: Math.max(0, config.maxBytes - unattached),
+    };
   }
 
   async function evictToFit(incoming: { sha256?: string; bytes: number }, exceptKey?: string): Promise<'fits' | 'larger-than-budget' | 'no-room-beside-pinned'> {
     if (!storage) return 'fits';
-    const entries = byStoredFile((await storage.store.all()).filter((entry) => entry.key !== exceptKey));
-    const decision = selectEntriesToEvict(entries, config.maxBytes, incoming);
+    const { entries, maxBytes } = await budgetView((await storage.store.all()).filter((entry) => entry.key !== exceptKey));
+    const decision = selectEntriesToEvict(entries, maxBytes, incoming);
     if (!decision.fits) return decision.reason;
     if (decision.evictKeys.length > 0) {
       await dropEntries(decision.evictKeys);
@@ -361,6 +394,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       }
       const file = await readEntryFile(committed);
       if (!file) throw new VolumeCacheError('corrupt', 'The stored file vanished right after it was written.', { url: request.url });
+      if (committed.nifti) scheduleThumbnail(committed);
       return { file, status: 'miss', entry: toPublicEntry(committed) };
     } finally {
       temporary.release();
@@ -372,6 +406,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     ensureOpen();
     const { expectedSha256 } = validateRequest(request);
     const signal = callerSignal(request.requestId);
+    const done = enterForeground();
     try {
       const existing = storage ? await storage.store.get(request.key) : undefined;
       let staleFile: File | null = null;
@@ -409,8 +444,126 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         throw error;
       }
     } finally {
+      done();
       callerAborts.delete(request.requestId);
       releaseCallback(onProgress);
+    }
+  }
+
+  function enterForeground(): () => void {
+    foreground++;
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      foreground--;
+      if (foreground === 0) for (const wake of foregroundIdle.splice(0)) wake();
+    };
+  }
+
+  /** Resolves when no foreground call runs, then yields once more so one that is about to start goes first. */
+  async function whenIdle(): Promise<void> {
+    while (foreground > 0) await new Promise<void>((resolve) => foregroundIdle.push(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+
+  /**
+   * The decoded volume for an entry: from the memory tier, a stored decoded
+   * copy, or by decoding the file now (and storing the result, as keepDecoded
+   * says). The decoded copy is a derived result keyed by the source's SHA-256
+   * and the decoder version: the same mechanism as memo().
+   */
+  async function decodedVolume(
+    entry: StoredEntry | null,
+    file: File,
+    url: string,
+    /** False for background jobs: a thumbnail must not fill the budget or the memory tier with voxels nobody asked for. */
+    keep = true,
+  ): Promise<{ header: NiftiHeaderInfo; voxels: ArrayBuffer; from: 'decode' | 'disk' | 'memory' }> {
+    if (!entry || !storage) {
+      const decoded = await decodeNiftiVolume(file, { url });
+      await addTotals({ decodes: 1 });
+      return { ...decoded, from: 'decode' };
+    }
+    const id = await memoKey('volume-cache:decoded', { source: entry.sha256 }, { version: DECODER_VERSION });
+    const inMemory = memoryTier.get(id);
+    if (inMemory) {
+      await addTotals({ decodedHits: 1 });
+      return { header: inMemory.header, voxels: inMemory.voxels.slice(0), from: 'memory' };
+    }
+    const stored = await storage.derived.get(id);
+    if (stored?.data) {
+      await addTotals({ decodedHits: 1 });
+      const header = stored.value as NiftiHeaderInfo;
+      if (keep) remember(id, header, stored.data);
+      return { header, voxels: stored.data, from: 'disk' };
+    }
+    const decoded = await decodeNiftiVolume(file, { url });
+    await addTotals({ decodes: 1 });
+    if (keep && (keepDecoded === true || (keepDecoded === 'pinned-only' && entry.pinned))) {
+      await withCommitLock(async () => {
+        // Its source may have been evicted while we decoded: then keep nothing.
+        if (!(await storage!.store.get(entry.key))) return;
+        await storage!.derived.put({ id, kind: 'decoded', sources: [storedName(entry)], ttlSeconds: null, data: decoded.voxels, value: decoded.header });
+        changes.post({ type: 'stats' });
+      });
+      await enforceBudget();
+    }
+    if (keep) remember(id, decoded.header, decoded.voxels);
+    return { ...decoded, from: 'decode' };
+  }
+
+  /** Keeps a copy in the memory tier (the original is transferred to the page). */
+  function remember(id: string, header: NiftiHeaderInfo, voxels: ArrayBuffer): void {
+    if (voxels.byteLength <= memoryTier.maxBytes) memoryTier.set(id, { header, voxels: voxels.slice(0) }, voxels.byteLength);
+  }
+
+  async function thumbnailId(entry: StoredEntry): Promise<string> {
+    return memoKey('volume-cache:thumbnail', { source: entry.sha256 }, { version: THUMBNAIL_VERSION });
+  }
+
+  /** Queues a thumbnail of a cached volume; jobs run one at a time, only while no foreground call runs. */
+  function scheduleThumbnail(entry: StoredEntry): void {
+    if (!thumbnailsEnabled || typeof OffscreenCanvas === 'undefined' || !storage || !entry.nifti) return;
+    // Decoding a huge volume in the background only for a 128 px picture would cost its whole size in memory.
+    const voxelBytes = (entry.nifti.dims.reduce((product, size) => product * size, 1) * entry.nifti.bitsPerVoxel) / 8;
+    if (voxelBytes > DEFAULTS.thumbnailMaxVoxelBytes) return;
+    void (async () => {
+      const id = await thumbnailId(entry);
+      if (thumbnailJobs.pending.has(id) || (await storage?.store.getDerived(id))) return;
+      thumbnailJobs.pending.set(id, entry.key);
+      await runThumbnailJobs();
+    })().catch(() => undefined);
+  }
+
+  async function runThumbnailJobs(): Promise<void> {
+    if (thumbnailJobs.running) return;
+    thumbnailJobs.running = true;
+    try {
+      while (thumbnailJobs.pending.size > 0 && state === 'open') {
+        await whenIdle();
+        const [id, key] = thumbnailJobs.pending.entries().next().value as [string, string];
+        try {
+          const entry = storage ? await storage.store.get(key) : undefined;
+          const file = entry ? await readEntryFile(entry) : null;
+          if (entry && file && storage) {
+            const { header, voxels } = await decodedVolume(entry, file, entry.url, false);
+            const png = await (await renderThumbnail(header, voxels, { size: 128 })).arrayBuffer();
+            await withCommitLock(async () => {
+              if (!(await storage!.store.get(key))) return;
+              await storage!.derived.put({ id, kind: 'thumbnail', sources: [storedName(entry)], ttlSeconds: null, data: png, value: { type: 'image/png' } });
+            });
+            changes.post({ type: 'entries', keys: [key] });
+          }
+          thumbnailJobs.done++;
+        } catch {
+          thumbnailJobs.failed++;
+        } finally {
+          thumbnailJobs.pending.delete(id);
+        }
+      }
+    } finally {
+      thumbnailJobs.running = false;
     }
   }
 
@@ -466,8 +619,12 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       persisted = null;
     }
     const served = totals.hits + totals.misses;
+    const derived = storage ? await storage.derived.bytesBySource() : { total: 0, count: 0 };
     return {
       ...totals,
+      derivedResults: derived.count,
+      derivedBytes: derived.total,
+      thumbnails: { pending: thumbnailJobs.pending.size, done: thumbnailJobs.done, failed: thumbnailJobs.failed },
       hitRate: served === 0 ? 0 : totals.hits / served,
       entries: entries.length,
       bytes: countStoredBytes(byStoredFile(entries)),
@@ -488,7 +645,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     return withCommitLock(async () => {
       const temporaries = await storage!.files.sweepTemporaries(platform.now() - UNCACHED_GRACE_MS);
       const referenced = new Set((await storage!.store.all()).map(storedName));
-      let orphanFiles = 0;
+      let orphanFiles = await storage!.derived.sweep(referenced);
       for (const name of (await storage!.files.listBlobs()).keys()) {
         if (!referenced.has(name)) {
           await storage!.files.removeBlob(name);
@@ -525,6 +682,12 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         throw new VolumeCacheError('invalid-argument', 'encryption.key must be an AES-GCM CryptoKey usable to encrypt and decrypt.');
       }
       encryptionKey = options.encryptionKey ?? null;
+      if (options.keepDecoded !== undefined && options.keepDecoded !== true && options.keepDecoded !== false && options.keepDecoded !== 'pinned-only') {
+        throw new VolumeCacheError('invalid-argument', `keepDecoded must be true, false or "pinned-only", got ${JSON.stringify(options.keepDecoded)}.`);
+      }
+      keepDecoded = options.keepDecoded ?? true;
+      thumbnailsEnabled = options.thumbnails !== false;
+      if (options.memoryBytes !== undefined) memoryTier = new MemoryLru(validateMaxBytes(options.memoryBytes, 'memoryBytes'));
 
       let store: MetadataStore | null = null;
       let files: PartitionFiles | null = null;
@@ -553,7 +716,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       }
       // Hashing needs WebAssembly; without it nothing can be verified, so nothing is stored.
       if (store && files && !missing.includes('webassembly')) {
-        storage = { store, files };
+        storage = { store, files, derived: new DerivedResults(store, files, encryptionKey, platform.now) };
         const stored = await store.getConfig();
         config = {
           maxBytes: options.maxBytes ?? stored?.maxBytes ?? DEFAULTS.maxBytes,
@@ -632,6 +795,8 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       if (!storage) return;
       await withCommitLock(async () => {
         await storage!.store.clearEntries();
+        await storage!.store.clearDerived();
+        memoryTier.clear();
         await storage!.files.clearAll();
         changes.post({ type: 'cleared' });
       });
@@ -671,6 +836,63 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         await enforceBudget();
       }
       return { ...config };
+    },
+
+    async getVolume(request, onProgress) {
+      const result = await getInternal(request, onProgress);
+      const done = enterForeground();
+      try {
+        const entry = result.entry && storage ? ((await storage.store.get(request.key)) ?? null) : null;
+        const { header, voxels, from } = await decodedVolume(entry, result.file, request.url);
+        return transfer({ header, voxels, file: result.file, status: result.status, decodedFrom: from }, [voxels]);
+      } finally {
+        done();
+      }
+    },
+
+    async readMemo(id) {
+      ensureOpen();
+      if (!storage) return null;
+      const hit = await storage.derived.get(id);
+      if (!hit) return null;
+      if (hit.data) {
+        const { arrayType } = hit.value as { arrayType: string };
+        return transfer({ kind: 'binary', arrayType, data: hit.data }, [hit.data]);
+      }
+      return { kind: 'value', value: (hit.value as { value: unknown }).value };
+    },
+
+    async writeMemo(id, payload, options) {
+      ensureOpen();
+      if (!storage) return;
+      if (options.ttlSeconds !== undefined) validateTtlSeconds(options.ttlSeconds);
+      const sources: string[] = [];
+      for (const key of options.sourceKeys) {
+        const entry = await storage.store.get(key);
+        if (!entry) throw new VolumeCacheError('invalid-argument', `memo source ${key} is not in the cache; cache it first, or leave it out of sources.`);
+        sources.push(storedName(entry));
+      }
+      await storage.derived.put({
+        id,
+        kind: 'memo',
+        sources,
+        ttlSeconds: options.ttlSeconds ?? null,
+        data: payload.kind === 'binary' ? payload.data : null,
+        value: payload.kind === 'binary' ? { arrayType: payload.arrayType } : { value: payload.value },
+      });
+      changes.post({ type: 'stats' });
+      await enforceBudget();
+    },
+
+    async thumbnail(key) {
+      ensureOpen();
+      if (!storage) return null;
+      const entry = await storage.store.get(key);
+      if (!entry) return null;
+      const hit = await storage.derived.get(await thumbnailId(entry));
+      if (hit?.data) return new Blob([hit.data], { type: 'image/png' });
+      if (entry.nifti) scheduleThumbnail(entry);
+      return null;
     },
 
     async lookup(key) {
@@ -745,6 +967,8 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       if (state === 'closed') return;
       state = 'closed';
       downloads.abortAll(new VolumeCacheError('closed', 'The cache was closed.'));
+      thumbnailJobs.pending.clear();
+      memoryTier.clear();
       for (const controller of callerAborts.values()) controller.abort();
       storage?.store.close();
       storage = null;
@@ -755,8 +979,8 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   async function enforceBudget(): Promise<number> {
     if (!storage) return 0;
     return withCommitLock(async () => {
-      const entries = await storage!.store.all();
-      const decision = selectEntriesToEvict(entries, config.maxBytes);
+      const { entries, maxBytes } = await budgetView(await storage!.store.all());
+      const decision = selectEntriesToEvict(entries, maxBytes);
       // Pinned entries alone over the budget: everything evictable goes.
       const victims = decision.fits ? decision.evictKeys : entries.filter((entry) => !entry.pinned).map((entry) => entry.key);
       if (victims.length === 0) return 0;

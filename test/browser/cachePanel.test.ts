@@ -58,6 +58,16 @@ const entryKeys = (target: Page) => target.evaluate(async () => (await window.pa
 const refresh = (target: Page) => target.evaluate(() => window.panelTest!.panel.refresh());
 
 describe('cache panel', () => {
+  it('shows each cached volume’s thumbnail once the background job has made it', async () => {
+    expect(await get(page, '/data/nifti/avg152T1_LR_nifti.nii')).toBe('miss');
+    const thumbnail = row(page, 'avg152T1_LR_nifti.nii').locator('img.thumbnail');
+    await expect.poll(async () => {
+      await refresh(page);
+      return thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0 && !img.hidden);
+    }, { timeout: 20_000 }).toBe(true);
+    expect(await thumbnail.evaluate((img: HTMLImageElement) => Math.max(img.naturalWidth, img.naturalHeight))).toBeLessThanOrEqual(128);
+  });
+
   it('shows hit rate, entries, size against max size and persistence from the public API', async () => {
     expect(await get(page, '/data/nifti/functional.nii')).toBe('miss');
     expect(await get(page, '/data/nifti/functional.nii')).toBe('hit');
