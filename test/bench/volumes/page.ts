@@ -1,0 +1,80 @@
+// The main page of `npm run bench` (not controlled by any service worker):
+// owns the volume-cache instance under test and the bench worker, and exposes
+// one entry point, window.volumeBench.call(name, ...args), to the Node driver.
+
+import { wrap } from 'comlink';
+import { createVolumeCache, type VolumeCache } from '../../../src/index';
+import type { BenchWorkerApi } from './bench.worker';
+import type { ColdGetResult, Timed } from './protocol';
+
+const worker = wrap<BenchWorkerApi>(new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module', name: 'bench' }));
+let cache: VolumeCache | null = null;
+
+const now = (): number => performance.now();
+
+async function sha256Hex(buffer: ArrayBuffer): Promise<string> {
+  return Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', buffer)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function opened(): VolumeCache {
+  if (!cache) throw new Error('cacheOpen first');
+  return cache;
+}
+
+const pageCalls = {
+  /** Starts the library's worker (untimed), so cold gets time only the download. */
+  async cacheOpen(name: string): Promise<unknown> {
+    cache = await createVolumeCache({ name, maxBytes: 16 * 1024 ** 3 });
+    return (await cache.stats()).mode;
+  },
+  /** getFile() cold: download, hash, write, validate, commit. Uses get() for the entry's SHA-256 (getFile is get().file). */
+  async coldGet(url: string): Promise<ColdGetResult> {
+    const started = now();
+    const { file, status, entry } = await opened().get(url);
+    const ms = now() - started;
+    return { ms, bytes: file.size, status, sha256: entry?.sha256 ?? '' };
+  },
+  /** getArrayBuffer() of a cached entry, the bytes transferred to this page. */
+  async warmArrayBuffer(url: string): Promise<Timed> {
+    const started = now();
+    const buffer = await opened().getArrayBuffer(url);
+    return { ms: now() - started, bytes: buffer.byteLength };
+  },
+  /** getFile() of a cached entry: the OPFS-backed File handle alone. */
+  async warmGetFile(url: string): Promise<Timed> {
+    const started = now();
+    const file = await opened().getFile(url);
+    return { ms: now() - started, bytes: file.size };
+  },
+  /** SHA-256 of what getArrayBuffer() returns (verification, untimed). */
+  async warmArrayBufferSha256(url: string): Promise<string> {
+    return sha256Hex(await opened().getArrayBuffer(url));
+  },
+  async cacheStatus(url: string): Promise<string> {
+    return (await opened().get(url)).status;
+  },
+  async cacheClear(): Promise<void> {
+    await opened().clear();
+  },
+  async usage(): Promise<number | null> {
+    return (await navigator.storage.estimate()).usage ?? null;
+  },
+};
+
+type Calls = Record<string, (...args: never[]) => Promise<unknown> | unknown>;
+
+declare global {
+  interface Window {
+    volumeBench?: { call(name: string, ...args: unknown[]): Promise<unknown> };
+  }
+}
+
+window.volumeBench = {
+  async call(name, ...args) {
+    const own = (pageCalls as unknown as Calls)[name];
+    if (own) return own(...(args as never[]));
+    const remote = (worker as unknown as Calls)[name];
+    if (!remote) throw new Error(`no bench call ${name}`);
+    return remote(...(args as never[]));
+  },
+};
