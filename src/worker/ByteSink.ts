@@ -61,7 +61,7 @@ export function createMemorySink(): ByteSink & { toFile(name: string, type: stri
   return {
     write(chunk, offset) {
       if (offset !== length) throw new Error(`memory sink expects sequential writes (at ${length}, got ${offset})`);
-      parts.push(chunk);
+      parts.push(chunk.slice()); // the caller reuses its buffer
       length += chunk.byteLength;
     },
     truncate(newLength) {

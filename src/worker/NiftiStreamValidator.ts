@@ -34,7 +34,8 @@ export class NiftiStreamValidator {
       const take = Math.min(2 - this.firstBytesSeen, chunk.byteLength);
       this.firstBytes.set(chunk.subarray(0, take), this.firstBytesSeen);
       this.firstBytesSeen += take;
-      this.pending.push(chunk);
+      // Kept past this call: copy, the caller reuses its buffer.
+      this.pending.push(chunk.slice());
       if (this.firstBytesSeen < 2) return;
       this.compressed = this.firstBytes[0] === 0x1f && this.firstBytes[1] === 0x8b;
       if (this.compressed) this.startInflater();
@@ -92,7 +93,8 @@ export class NiftiStreamValidator {
       await writer.ready;
       // Not awaited: the write settles when the inflater consumes it; awaiting
       // `ready` above is what bounds memory.
-      writer.write(chunk).catch((error: unknown) => {
+      // The inflater reads the chunk later, so it gets its own copy (the caller reuses its buffer).
+      writer.write(chunk.slice()).catch((error: unknown) => {
         this.inflateError ??= error;
       });
     } catch (error) {

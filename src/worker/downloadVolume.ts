@@ -3,7 +3,7 @@ import { withEngineMarker } from '../shared/engineRequestMarker';
 import type { NiftiSummary } from '../types';
 import type { ByteSink } from './ByteSink';
 import { NiftiStreamValidator } from './NiftiStreamValidator';
-import { createStreamingSha256, type StreamingSha256 } from './StreamingSha256';
+import { createChunkHasher, type ChunkHasher } from './ChunkHasher';
 
 export interface ResponseValidators {
   etag: string | null;
@@ -65,7 +65,7 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
   let encoded = isContentEncoded(response);
   let total = encoded ? null : contentLength(response);
   const sink = await request.openSink();
-  let hasher: StreamingSha256 = await createStreamingSha256();
+  let hasher: ChunkHasher = await createChunkHasher(total);
   let validator = request.expect === 'nifti' ? new NiftiStreamValidator(url) : null;
   let offset = 0;
   let bytesFromNetwork = 0;
@@ -74,7 +74,8 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
   let lastFailure: unknown = null;
   let furthest = 0;
 
-  const writeChunk = async (chunk: Uint8Array): Promise<void> => {
+  /** Stores, validates and hashes one chunk; returns a buffer the reader may fill next (the chunk's may be gone). */
+  const writeChunk = async (chunk: Uint8Array): Promise<ArrayBuffer | null> => {
     try {
       await sink.write(chunk, offset);
     } catch (error) {
@@ -86,31 +87,41 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
         throw asQuotaError(again, url);
       }
     }
-    hasher.update(chunk);
+    const length = chunk.byteLength;
     if (validator) await validator.push(chunk);
-    offset += chunk.byteLength;
-    bytesFromNetwork += chunk.byteLength;
+    // Last: the hasher may transfer the chunk's buffer to its worker.
+    const next = await hasher.update(chunk);
+    offset += length;
+    bytesFromNetwork += length;
     request.onProgress(offset, total);
+    return next;
   };
 
-  /** Reads a body to its end; returns the network error that cut it short, if any. */
+  /**
+   * Reads a body to its end; returns the network error that cut it short, if
+   * any. Byte streams (fetch bodies) are read BYOB into one reused buffer:
+   * reading default chunks left a 1 GB download's worth of garbage for the
+   * collector, ~120-230 MiB of renderer memory at peak; reused, it is ~0. So
+   * every consumer of a chunk must be done with it (or copy it) before the
+   * next read.
+   */
   const pump = async (body: ReadableStream<Uint8Array>): Promise<unknown> => {
-    const reader = body.getReader();
+    const read = openReader(body);
     try {
       for (;;) {
         let chunk: ReadableStreamReadResult<Uint8Array>;
         try {
-          chunk = await withStallTimeout(reader.read(), request.stallTimeoutMs);
+          chunk = await withStallTimeout(read.next(), request.stallTimeoutMs);
         } catch (error) {
           // Cancelling the body closes the stalled connection before a resume opens another.
-          if (error instanceof StallError) await reader.cancel(error).catch(() => undefined);
+          if (error instanceof StallError) await read.cancel(error);
           return error ?? new Error('read failed');
         }
         if (chunk.done) return null;
-        await writeChunk(chunk.value);
+        read.recycle(await writeChunk(chunk.value));
       }
     } finally {
-      reader.releaseLock();
+      read.release();
     }
   };
 
@@ -167,7 +178,8 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
         total = encoded ? null : contentLength(next);
         await sink.truncate(0);
         offset = 0;
-        hasher = await createStreamingSha256();
+        hasher.dispose();
+        hasher = await createChunkHasher(total);
         validator?.abandon();
         validator = request.expect === 'nifti' ? new NiftiStreamValidator(url) : null;
         current = next;
@@ -179,9 +191,12 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
 
     const nifti = validator ? await validator.finish() : null;
     await sink.close();
-    return { kind: 'complete', bytes: offset, sha256: hasher.digestHex(), meta, nifti, bytesFromNetwork };
+    const sha256 = await hasher.digestHex();
+    hasher.dispose();
+    return { kind: 'complete', bytes: offset, sha256, meta, nifti, bytesFromNetwork };
   } catch (error) {
     validator?.abandon();
+    hasher.dispose();
     await sink.discard().catch(() => undefined);
     if (signal.aborted && !(error instanceof VolumeCacheError && error.code !== 'aborted')) throw abortedError(url, signal);
     throw error;
@@ -295,4 +310,46 @@ function sleep(ms: number, signal: AbortSignal, url: string): Promise<void> {
     };
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+const READ_BUFFER_BYTES = 1024 * 1024;
+
+interface BodyReader {
+  next(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  /** A buffer for the next read (null: allocate a fresh one). */
+  recycle(buffer: ArrayBuffer | null): void;
+  cancel(reason: unknown): Promise<void>;
+  release(): void;
+}
+
+/** A BYOB reader into one reused buffer where the stream allows it, else a default reader. */
+function openReader(body: ReadableStream<Uint8Array>): BodyReader {
+  let byob: ReadableStreamBYOBReader | null = null;
+  try {
+    byob = body.getReader({ mode: 'byob' });
+  } catch {
+    // Not a byte stream (a service worker's split body): plain chunks.
+  }
+  if (byob) {
+    const reader = byob;
+    let buffer: ArrayBuffer = new ArrayBuffer(READ_BUFFER_BYTES);
+    return {
+      next: async () => {
+        const result = await reader.read(new Uint8Array(buffer, 0, buffer.byteLength));
+        return result.done ? { done: true, value: undefined } : { done: false, value: result.value as Uint8Array };
+      },
+      recycle: (next) => {
+        buffer = next && next.byteLength === READ_BUFFER_BYTES ? next : new ArrayBuffer(READ_BUFFER_BYTES);
+      },
+      cancel: (reason) => reader.cancel(reason).catch(() => undefined),
+      release: () => reader.releaseLock(),
+    };
+  }
+  const reader = body.getReader();
+  return {
+    next: () => reader.read(),
+    recycle: () => undefined,
+    cancel: (reason) => reader.cancel(reason).catch(() => undefined),
+    release: () => reader.releaseLock(),
+  };
 }
