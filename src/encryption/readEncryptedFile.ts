@@ -40,17 +40,29 @@ export function decryptRange(stored: Blob, key: CryptoKey, plainBytes: number, s
   );
 }
 
-/** The whole plaintext in one buffer (every chunk checked). */
+/** Chunks decrypted at once: WebCrypto runs off the calling thread, so several keep more than one core busy. */
+const PARALLEL_CHUNKS = 8;
+
+/**
+ * The whole plaintext in one buffer, every chunk authenticated. The stored
+ * file is read in one go and its chunks decrypted several at a time, which
+ * is several times faster than a chunk-by-chunk stream.
+ */
 export async function decryptAll(stored: Blob, key: CryptoKey, plainBytes: number): Promise<ArrayBuffer> {
-  const buffer = new Uint8Array(plainBytes);
-  const reader = decryptRange(stored, key, plainBytes, 0, plainBytes - 1).getReader();
-  let offset = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    buffer.set(value, offset);
-    offset += value.byteLength;
-  }
-  if (offset !== plainBytes) throw new VolumeCacheError('corrupt', 'The encrypted file ended early.');
-  return buffer.buffer;
+  if (stored.size !== storedSize(plainBytes)) throw new VolumeCacheError('corrupt', `The stored file has ${stored.size} bytes; ${storedSize(plainBytes)} were expected.`);
+  const sealed = new Uint8Array(await stored.arrayBuffer());
+  const fileId = decodeHeader(sealed.subarray(0, HEADER_BYTES));
+  if (!fileId) throw new VolumeCacheError('corrupt', 'The stored file is not an encrypted volume-cache file (bad header).');
+  const plaintext = new Uint8Array(plainBytes);
+  const chunks = plainBytes === 0 ? [chunkPlacement(0, 0)] : chunksCovering(0, plainBytes - 1, plainBytes);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++]!;
+      const opened = await openChunk(key, fileId, chunk.index, chunk.last, sealed.subarray(chunk.storedOffset, chunk.storedOffset + chunk.storedLength));
+      plaintext.set(opened, chunk.plainOffset);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_CHUNKS, chunks.length) }, lane));
+  return plaintext.buffer;
 }
