@@ -26,3 +26,15 @@ export function sample(name: string): ManifestFile {
   if (!found) throw new Error(`no sample ${name} in manifest.json`);
   return found;
 }
+
+/** The error code each broken file in ../shared/data/bad must get, whichever path reads it. */
+export const BAD_FILE_CODES: Readonly<Record<string, 'corrupt' | 'not-nifti'>> = {
+  'truncated_gzip.nii.gz': 'corrupt',
+  'bad_crc.nii.gz': 'corrupt',
+  'gzip_not_nifti.nii.gz': 'not-nifti',
+  'truncated_voxels.nii': 'corrupt',
+  'wrong_magic.nii': 'not-nifti',
+  'bad_sizeof_hdr.nii': 'not-nifti',
+  'short_header.nii': 'not-nifti',
+  'empty.nii': 'not-nifti',
+};
