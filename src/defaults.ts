@@ -12,6 +12,12 @@ export const DEFAULTS = {
   resumeBackoffMs: 250,
   /** A download receiving nothing for this long is cut and resumed. */
   stallTimeoutSeconds: 30,
+  /**
+   * A stored file handed out (a File from getFile(), a service-worker
+   * response) stays on disk at least this long even if another tab evicts
+   * or clears it, so reading it does not fail half-way.
+   */
+  fileLeaseSeconds: 60,
   /** The worker's in-memory tier of decoded volumes. */
   memoryBytes: 256 * 1024 ** 2,
   /** Volumes with more voxel bytes than this get no background thumbnail. */

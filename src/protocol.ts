@@ -10,6 +10,7 @@ export interface EngineInitOptions {
   defaultTtlSeconds?: number;
   verifyOnRead: boolean;
   stallTimeoutSeconds?: number;
+  fileLeaseSeconds?: number;
   /** Cache responses to requests that carry Authorization. */
   cacheAuthorized?: boolean;
   /** The partition's AES-GCM key, when it is encrypted at rest. */

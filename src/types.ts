@@ -102,6 +102,14 @@ export interface VolumeCacheOptions {
    */
   stallTimeoutSeconds?: number;
   /**
+   * A File handed out (by get/getFile, or streamed by the service worker)
+   * stays readable at least this long even if another tab evicts, replaces
+   * or clears its entry: the file's removal waits for it. Read it, or copy
+   * it, within this time. `destroy()` and `clearOnLogout()` do not wait.
+   * @default 60
+   */
+  fileLeaseSeconds?: number;
+  /**
    * Cache responses to requests that carry an Authorization header. Off by
    * default: such a response belongs to one user, so it is returned
    * `uncached` unless this partition is that user's own.

@@ -102,6 +102,7 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
       ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
       ...(options.defaultTtlSeconds !== undefined ? { defaultTtlSeconds: options.defaultTtlSeconds } : {}),
       ...(options.stallTimeoutSeconds !== undefined ? { stallTimeoutSeconds: options.stallTimeoutSeconds } : {}),
+      ...(options.fileLeaseSeconds !== undefined ? { fileLeaseSeconds: options.fileLeaseSeconds } : {}),
       ...(options.cacheAuthorized !== undefined ? { cacheAuthorized: options.cacheAuthorized === true } : {}),
       ...(options.encryption !== undefined ? { encryptionKey: options.encryption?.key } : {}),
       ...(options.keepDecoded !== undefined ? { keepDecoded: options.keepDecoded } : {}),

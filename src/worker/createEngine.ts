@@ -13,6 +13,7 @@ import { createMemorySink } from './ByteSink';
 import { downloadLockName } from './downloadLockName';
 import { downloadVolume, type DownloadResult, type ResponseValidators } from './downloadVolume';
 import { isValidPartitionName, PartitionFiles } from './PartitionFiles';
+import { ReadLeases } from './ReadLeases';
 import { SharedDownloads } from './SharedDownloads';
 import { DerivedResults } from './DerivedResults';
 import { decodeNiftiVolume } from '../derived/decodeNiftiVolume';
@@ -49,9 +50,6 @@ export function browserPlatform(): EnginePlatform {
     locks: typeof navigator !== 'undefined' && navigator.locks ? navigator.locks : null,
   };
 }
-
-/** Uncached results younger than this survive a sweep, so Files handed out stay readable. */
-const UNCACHED_GRACE_MS = 10 * 60 * 1000;
 
 interface Storage {
   store: MetadataStore;
@@ -90,6 +88,11 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   const downloads = new SharedDownloads<GetResult>();
   const callerAborts = new Map<string, AbortController>();
   let commitChain: Promise<unknown> = Promise.resolve();
+  let leases = new ReadLeases(null, '', 0);
+  /** How long a File handed out stays readable; uncached results are kept as long. */
+  let fileLeaseMs = DEFAULTS.fileLeaseSeconds * 1000;
+  /** Stored files whose rows are gone but which someone still reads; removed when their leases end. */
+  const leasedRemovals = { names: new Set<string>(), timer: undefined as ReturnType<typeof setTimeout> | undefined, retryMs: 1000 };
   let changes: CacheChangePoster = { post: () => undefined, close: () => undefined };
 
   function ensureOpen(): void {
@@ -167,7 +170,10 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   /** The stored bytes of an entry as on disk (encrypted or not), after the checks that need no key. */
   async function openStoredFile(entry: StoredEntry): Promise<File | null> {
     if (!storage) return null;
+    // Leased first: from here until the lease ends no tab removes the file under the reader.
+    await leases.hold(storedName(entry));
     const blob = await storage.files.readBlob(storedName(entry));
+    if (!blob && !(await isCurrent(entry))) return null; // Evicted or replaced since the row was read: a miss, not damage.
     let damaged = blob === null || blob.size !== (encryptionKey ? storedSize(entry.bytes) : entry.bytes);
     if (!damaged && verifyOnRead && blob && !encryptionKey) damaged = (await sha256OfBlob(blob)) !== entry.sha256;
     if (damaged || !blob) {
@@ -175,6 +181,45 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       return null;
     }
     return blob;
+  }
+
+  /** Whether the row for `entry`'s key still names the same stored file. */
+  async function isCurrent(entry: StoredEntry): Promise<boolean> {
+    const row = await storage?.store.get(entry.key);
+    return row !== undefined && storedName(row) === storedName(entry);
+  }
+
+  /**
+   * Removes a stored file no row references, unless someone holds a read
+   * lease on it: then it waits (as an orphan a sweep would also find) until
+   * the leases end, so a File handed out in any tab stays readable.
+   */
+  async function removeStoredFile(name: string, options: { evenIfRead?: boolean } = {}): Promise<void> {
+    const files = storage?.files;
+    if (!files) return;
+    if (options.evenIfRead) {
+      await files.removeBlob(name);
+      leasedRemovals.names.delete(name);
+      return;
+    }
+    if (await leases.removeUnlessLeased(name, () => files.removeBlob(name))) {
+      leasedRemovals.names.delete(name);
+      return;
+    }
+    leasedRemovals.names.add(name);
+    leasedRemovals.timer ??= setTimeout(() => void retryLeasedRemovals(), leasedRemovals.retryMs);
+  }
+
+  async function retryLeasedRemovals(): Promise<void> {
+    leasedRemovals.timer = undefined;
+    if (!storage) return;
+    await withCommitLock(async () => {
+      for (const name of [...leasedRemovals.names]) {
+        // Stored again meanwhile (same bytes downloaded again): keep it.
+        if (!storage || (await storage.store.countBySha256(name)) > 0) leasedRemovals.names.delete(name);
+        else await removeStoredFile(name);
+      }
+    }).catch(() => undefined);
   }
 
   async function dropDamaged(entry: StoredEntry, fileExists: boolean): Promise<void> {
@@ -187,7 +232,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
    * row can then always open its file, and a crash between the two steps
    * leaves only an orphan file, which the next sweep removes.
    */
-  async function dropEntries(keys: readonly string[], options: { removeFilesEvenIfShared?: boolean } = {}): Promise<void> {
+  async function dropEntries(keys: readonly string[], options: { removeFilesEvenIfShared?: boolean; evenIfRead?: boolean } = {}): Promise<void> {
     if (!storage || keys.length === 0) return;
     const rows = options.removeFilesEvenIfShared ? await Promise.all(keys.map((key) => storage!.store.get(key))) : [];
     const unreferenced = await storage.store.delete(keys);
@@ -200,7 +245,9 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         if (sharing.length > 0) await storage.store.delete(sharing);
       }
     }
-    for (const sha256 of hashes) await storage.files.removeBlob(sha256);
+    // A damaged file goes at once: it would be reused by the next download of the same bytes.
+    const evenIfRead = options.evenIfRead === true || options.removeFilesEvenIfShared === true;
+    for (const name of hashes) await removeStoredFile(name, { evenIfRead });
     // What was derived from a file goes with it: no decoded copy or thumbnail outlives its source.
     await storage.derived.dropForSources([...hashes]);
     changes.post({ type: 'entries', keys: [...keys] });
@@ -239,7 +286,8 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       const decision = selectEntriesToEvict(entries, 0);
       const victims = decision.fits ? decision.evictKeys : entries.filter((entry) => !entry.pinned).map((entry) => entry.key);
       if (victims.length === 0) return false;
-      await dropEntries(victims);
+      // The disk is full: room for the download in hand beats a lease on a file already handed out.
+      await dropEntries(victims, { evenIfRead: true });
       await addTotals({ evictions: victims.length });
       return true;
     });
@@ -376,7 +424,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         await storage!.store.put(entry);
         changes.post({ type: 'entries', keys: [entry.key] });
         if (previous && storedName(previous) !== storedName(entry) && (await storage!.store.countBySha256(storedName(previous))) === 0) {
-          await files.removeBlob(storedName(previous));
+          await removeStoredFile(storedName(previous));
         }
         return entry;
       });
@@ -643,13 +691,13 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   async function sweepOrphans(): Promise<{ temporaries: number; orphanFiles: number }> {
     if (!storage) return { temporaries: 0, orphanFiles: 0 };
     return withCommitLock(async () => {
-      const temporaries = await storage!.files.sweepTemporaries(platform.now() - UNCACHED_GRACE_MS);
+      const temporaries = await storage!.files.sweepTemporaries(platform.now() - fileLeaseMs);
       const referenced = new Set((await storage!.store.all()).map(storedName));
       let orphanFiles = await storage!.derived.sweep(referenced);
       for (const name of (await storage!.files.listBlobs()).keys()) {
         if (!referenced.has(name)) {
-          await storage!.files.removeBlob(name);
-          orphanFiles++;
+          await removeStoredFile(name);
+          if (!leasedRemovals.names.has(name)) orphanFiles++;
         }
       }
       return { temporaries, orphanFiles };
@@ -674,6 +722,13 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         }
         stallTimeoutMs = seconds * 1000;
       }
+      const leaseSeconds = options.fileLeaseSeconds ?? DEFAULTS.fileLeaseSeconds;
+      if (typeof leaseSeconds !== 'number' || !Number.isFinite(leaseSeconds) || leaseSeconds < 0 || leaseSeconds > 86_400) {
+        throw new VolumeCacheError('invalid-argument', `fileLeaseSeconds must be a number of seconds from 0 to 86400, got ${String(leaseSeconds)}.`);
+      }
+      fileLeaseMs = leaseSeconds * 1000;
+      leases = new ReadLeases(platform.locks, `volume-cache:${partition}:read:`, fileLeaseMs);
+      leasedRemovals.retryMs = Math.min(30_000, Math.max(250, fileLeaseMs / 4));
       missing = [];
       if (typeof WebAssembly !== 'object') missing.push('webassembly');
       if (!platform.locks) missing.push('web-locks');
@@ -797,7 +852,10 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         await storage!.store.clearEntries();
         await storage!.store.clearDerived();
         memoryTier.clear();
-        await storage!.files.clearAll();
+        // Downloads in progress in other tabs and Files handed out are left to finish; the rest goes now.
+        await storage!.files.sweepTemporaries(platform.now() - fileLeaseMs);
+        await storage!.files.sweepDerived(new Set());
+        for (const name of (await storage!.files.listBlobs()).keys()) await removeStoredFile(name);
         changes.post({ type: 'cleared' });
       });
     },
@@ -970,6 +1028,8 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       thumbnailJobs.pending.clear();
       memoryTier.clear();
       for (const controller of callerAborts.values()) controller.abort();
+      clearTimeout(leasedRemovals.timer);
+      leases.releaseAll();
       storage?.store.close();
       storage = null;
       changes.close();

@@ -4,6 +4,8 @@ export interface DiskState {
   entries: { key: string; sha256: string; bytes: number; pinned: boolean }[];
   stats: { bytes: number; maxBytes: number; pinnedBytes: number; entries: number };
   blobs: Record<string, number>;
+  /** Stored files some context holds a read lease on (a File handed out), from navigator.locks.query(). */
+  leased: string[];
   temporaries: string[];
 }
 
@@ -22,14 +24,17 @@ export function readDiskState(page: Page, partition: string): Promise<DiskState>
     }
     const temporaries: string[] = [];
     for await (const name of (await root.getDirectoryHandle('tmp')).keys()) temporaries.push(name);
-    return { entries, stats: { bytes, maxBytes, pinnedBytes, entries: count }, blobs, temporaries };
+    const prefix = `volume-cache:${partition}:read:`;
+    const { held = [] } = await navigator.locks.query();
+    const leased = held.flatMap((lock) => (lock.name?.startsWith(prefix) ? [lock.name.slice(prefix.length)] : []));
+    return { entries, stats: { bytes, maxBytes, pinnedBytes, entries: count }, blobs, leased, temporaries };
   }, partition);
 }
 
 /**
  * The invariants that must hold whenever no operation is running: every row
  * has its file with the right size and the hash its URL should have, no file
- * lacks a row, totals equal what is on disk, the budget holds, and no
+ * lacks a row unless a reader's lease keeps it, totals equal what is on disk, the budget holds, and no
  * download's temporary file is left behind.
  */
 export function checkInvariants(state: DiskState, expectedSha256: (key: string) => string | undefined): string[] {
@@ -43,9 +48,11 @@ export function checkInvariants(state: DiskState, expectedSha256: (key: string) 
     const expected = expectedSha256(entry.key);
     if (expected !== undefined && expected !== entry.sha256) violations.push(`entry ${entry.key} has SHA-256 ${entry.sha256}, the source has ${expected}`);
   }
-  for (const name of Object.keys(state.blobs)) if (!referenced.has(name)) violations.push(`file ${name} has no entry`);
-  const onDisk = Object.values(state.blobs).reduce((sum, size) => sum + size, 0);
-  if (state.stats.bytes !== onDisk) violations.push(`stats().bytes is ${state.stats.bytes}, files on disk hold ${onDisk}`);
+  // A file without a row may only be one whose removal waits for a reader's lease.
+  const leased = new Set(state.leased);
+  for (const name of Object.keys(state.blobs)) if (!referenced.has(name) && !leased.has(name)) violations.push(`file ${name} has no entry and no lease`);
+  const onDisk = Object.entries(state.blobs).reduce((sum, [name, size]) => sum + (referenced.has(name) ? size : 0), 0);
+  if (state.stats.bytes !== onDisk) violations.push(`stats().bytes is ${state.stats.bytes}, files of entries on disk hold ${onDisk}`);
   if (state.stats.entries !== state.entries.length) violations.push(`stats().entries is ${state.stats.entries}, entries() lists ${state.entries.length}`);
   if (state.stats.bytes > Math.max(state.stats.maxBytes, state.stats.pinnedBytes)) {
     violations.push(`stats().bytes ${state.stats.bytes} exceeds maxBytes ${state.stats.maxBytes} with ${state.stats.pinnedBytes} pinned`);

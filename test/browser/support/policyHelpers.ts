@@ -13,6 +13,7 @@ export interface OpenCacheOptions {
   maxBytes?: number;
   defaultTtlSeconds?: number;
   verifyOnRead?: boolean;
+  fileLeaseSeconds?: number;
   /** Query parameters the cache key drops (e.g. "v", "status"); by default the key is the URL. */
   ignoreParams?: string[];
 }
@@ -134,8 +135,13 @@ export class PageCache {
   }
 }
 
-/** createVolumeCache({ name: partition, ... }) in the page. */
+/**
+ * createVolumeCache({ name: partition, ... }) in the page. Read leases are off
+ * unless asked for: policy tests look at OPFS right after an eviction, and
+ * readLeases.test.ts tests the leases.
+ */
 export async function openCache(page: Page, partition: string, options: OpenCacheOptions = {}): Promise<PageCache> {
+  options = { fileLeaseSeconds: 0, ...options };
   const id = `${partition}#${++opened}`;
   await page.evaluate(
     async ({ id, partition, options }) => {
