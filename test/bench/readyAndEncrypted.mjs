@@ -8,14 +8,13 @@
 // The .nii.gz volumes are generated here (int16, smooth pattern plus noise,
 // so they compress like real images) and served from memory; never written to disk.
 
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { createServer, runnerImport } from 'vite';
-import { chromiumVersion, resolveChromium } from '../support/chromium.mjs';
+import { launchBenchChromium } from './lib/chromium.mjs';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 3) || 3;
@@ -86,13 +85,8 @@ const server = await createServer({
 });
 await server.listen();
 const origin = `http://127.0.0.1:${server.httpServer.address().port}`;
-const executablePath = resolveChromium();
-const userDataDir = await mkdtemp(join(os.tmpdir(), 'volume-cache-bench-ready-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath,
-  headless: true,
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const chromium = await launchBenchChromium('ready');
+const { context } = chromium;
 const page = await context.newPage();
 page.on('pageerror', (error) => log(`pageerror: ${error.message}`));
 await page.goto(`${origin}/test/bench/ready/index.html`);
@@ -160,7 +154,7 @@ encryptionRows.push(`| warm getArrayBuffer | ${fmt(results.plain.warm)} | ${fmt(
 
 const report = `# Ready-to-render and encryption, ${new Date().toISOString()}
 
-Chromium ${chromiumVersion(executablePath)}; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}); medians of ${runs} runs after a warm-up.
+${chromium.version()}; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}); medians of ${runs} runs after a warm-up.
 
 ## Time to ready voxels (.nii.gz, int16)
 
@@ -177,6 +171,5 @@ ${encryptionRows.join('\n')}
 process.stdout.write(report);
 await mkdir(join(repoRoot, 'test/bench/results'), { recursive: true });
 await writeFile(join(repoRoot, `test/bench/results/ready-${new Date().toISOString().replace(/[:.]/g, '-')}.md`), report);
-await context.close();
-await rm(userDataDir, { recursive: true, force: true });
+await chromium.close();
 await server.close();

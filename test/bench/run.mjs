@@ -11,14 +11,13 @@
 // bytes were wrong (every cold download's SHA-256 is checked against the server's).
 
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { createServer, runnerImport } from 'vite';
-import { chromiumVersion, resolveChromium } from '../support/chromium.mjs';
 import { parseArgs, RATES, sizeLabel, USAGE } from './lib/args.mjs';
+import { CHROMIUM_ARGS, launchBenchChromium } from './lib/chromium.mjs';
 import { measureCpu } from './lib/cpuLoad.mjs';
 import { chromiumProcesses, findBrowserProcess, watchMemory } from './lib/processMemory.mjs';
 import { renderReport } from './lib/report.mjs';
@@ -30,16 +29,6 @@ const MiB = 1 << 20;
 const WARMUP_SKIP_S = 20;
 /** Seconds of timed rounds per phase and size (scaled by --budget); long cases get fewer runs than --runs, never fewer than 1. */
 const BUDGET_S = { U: 200, X: 120, W: 60, S: 60, T: 150 };
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const MIRROR_VARIANTS = ['byob', 'coalesce', 'parallel-hash', 'stall-timeout'];
 
 let options;
@@ -113,14 +102,12 @@ const server = await createServer({
 await server.listen();
 const origin = `http://127.0.0.1:${server.httpServer.address().port}`;
 
-const executablePath = resolveChromium();
-const userDataDir = await mkdtemp(join(os.tmpdir(), 'volume-cache-bench-'));
-const context = await chromium.launchPersistentContext(userDataDir, { executablePath, headless: true, args: CHROMIUM_ARGS });
+const chromium = await launchBenchChromium('volumes');
+const { context, executablePath, userDataDir } = chromium;
 let crashed = null;
 
 async function cleanup() {
-  await context.close().catch(() => undefined);
-  await rm(userDataDir, { recursive: true, force: true }).catch(() => undefined);
+  await chromium.close();
   await server.close().catch(() => undefined);
 }
 
@@ -200,7 +187,7 @@ try {
 
   const environment = {
     startedAt: startedAt.toISOString(),
-    chromium: chromiumVersion(executablePath),
+    chromium: chromium.version(),
     executablePath,
     userAgent: workerInfo.userAgent,
     crossOriginIsolated: workerInfo.crossOriginIsolated,

@@ -11,7 +11,7 @@
 // default 5).
 
 import { createServer } from 'vite';
-import { chromium } from 'playwright-core';
+import { launchBenchChromium, runReportingPage } from '../lib/chromium.mjs';
 import { fileURLToPath } from 'node:url';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,29 +64,12 @@ async function runInBrowser() {
   });
   await server.listen();
   const { port } = server.httpServer.address();
-  const browser = await chromium.launch({
-    executablePath: env.CHROME_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const chromium = await launchBenchChromium('compare');
   try {
-    const page = await browser.newPage();
-    let settle;
-    const done = new Promise((resolve, reject) => {
-      settle = { resolve, reject };
-      setTimeout(() => reject(new Error(`no result after ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS).unref();
-    });
-    page.on('pageerror', (err) => settle.reject(err));
-    page.on('crash', () => settle.reject(new Error('page crashed')));
-    await page.exposeFunction('benchEvent', (msg) => {
-      if (msg.type === 'log') console.log(`  [worker] ${msg.text}`);
-      else if (msg.type === 'result') settle.resolve(msg.result);
-      else settle.reject(new Error(msg.text));
-    });
-    await page.goto(`http://127.0.0.1:${port}/?${params}`);
-    return { result: await done, chromium: browser.version() };
+    const result = await runReportingPage(chromium.context, `http://127.0.0.1:${port}/?${params}`, TIMEOUT_MS);
+    return { result, chromium: chromium.version() };
   } finally {
-    await browser.close();
+    await chromium.close();
     await server.close();
   }
 }
@@ -108,7 +91,7 @@ const inputs = [...new Set(r.rows.map((x) => x.input))];
 
 console.log(`\n## Streaming gunzip + voxel collection in a dedicated Web Worker\n`);
 console.log(
-  `Chromium ${chromiumVersion} (headless), hardwareConcurrency ${r.hardwareConcurrency}, fflate ${version('fflate')}; ` +
+  `${chromiumVersion} (headless), hardwareConcurrency ${r.hardwareConcurrency}, fflate ${version('fflate')}; ` +
     `1 warm-up + ${r.config.runs} timed rounds per input (variants interleaved, order rotated per round; small files repeated within a run). ` +
     `Each run: Blob.stream() -> inflate -> NiftiVoxelCollector (one preallocated voxel buffer). MiB/s of decompressed output at the median time.\n`,
 );

@@ -15,7 +15,7 @@
 // Nothing is written to disk outside the OS temp dir.
 
 import { createServer, build } from 'vite';
-import { chromium } from 'playwright-core';
+import { launchBenchChromium, runReportingPage } from '../lib/chromium.mjs';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,38 +77,12 @@ async function runInBrowser() {
   await server.listen();
   const { port } = server.httpServer.address();
 
-  const browser = await chromium.launch({
-    executablePath: env.CHROME_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const chromium = await launchBenchChromium('compare');
   try {
-    const page = await browser.newPage();
-    let settle;
-    const done = new Promise((resolve, reject) => {
-      settle = { resolve, reject };
-      setTimeout(() => reject(new Error(`no result after ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS).unref();
-    });
-    page.on('pageerror', (err) => settle.reject(err));
-    page.on('crash', () => settle.reject(new Error('page crashed')));
-    await page.exposeFunction('benchEvent', (msg) => {
-      if (msg.type === 'log') console.log(`  [worker] ${msg.text}`);
-      else if (msg.type === 'result') settle.resolve(msg.result);
-      else settle.reject(new Error(msg.text));
-    });
-    await page.goto(`http://127.0.0.1:${port}/?${params}`);
-    return { result: await done, chromium: browser.version() };
+    const result = await runReportingPage(chromium.context, `http://127.0.0.1:${port}/?${params}`, TIMEOUT_MS);
+    return { result, chromium: chromium.version() };
   } finally {
-    await browser.close();
+    await chromium.close();
     await server.close();
   }
 }
@@ -132,7 +106,7 @@ const { result: r, chromium: chromiumVersion } = await runInBrowser();
 
 console.log(`\n## Streaming SHA-256 in a dedicated Web Worker\n`);
 console.log(
-  `Chromium ${chromiumVersion} (headless), hardwareConcurrency ${r.hardwareConcurrency}, ` +
+  `${chromiumVersion} (headless), hardwareConcurrency ${r.hardwareConcurrency}, ` +
     `${r.config.totalMiB} MiB pseudo-random data, 1 warm-up + ${r.config.runs} timed rounds (cases interleaved, order rotated per round); ` +
     `a fresh hasher per run (create + update... + digest), chunks are zero-copy views.\n`,
 );
