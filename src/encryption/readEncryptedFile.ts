@@ -50,19 +50,38 @@ const PARALLEL_CHUNKS = 8;
  */
 export async function decryptAll(stored: Blob, key: CryptoKey, plainBytes: number): Promise<ArrayBuffer> {
   if (stored.size !== storedSize(plainBytes)) throw new VolumeCacheError('corrupt', `The stored file has ${stored.size} bytes; ${storedSize(plainBytes)} were expected.`);
-  const sealed = new Uint8Array(await stored.arrayBuffer());
-  const fileId = decodeHeader(sealed.subarray(0, HEADER_BYTES));
+  return decryptInPlace(await stored.arrayBuffer(), key, plainBytes);
+}
+
+/**
+ * Decrypts a whole stored file held in `sealed` into that same buffer and
+ * returns it cut to the plaintext (`sealed` is detached). No second buffer
+ * the size of the volume is allocated: filling fresh memory costs as much as
+ * a fifth of the decryption. In place is safe because a chunk's plaintext
+ * lands at or before its own sealed bytes, never on a later chunk's, and
+ * WebCrypto copies a chunk's input when decrypt() is called, which happens
+ * in chunk order.
+ */
+export async function decryptInPlace(sealed: ArrayBuffer, key: CryptoKey, plainBytes: number): Promise<ArrayBuffer> {
+  if (sealed.byteLength !== storedSize(plainBytes)) throw new VolumeCacheError('corrupt', `The stored file has ${sealed.byteLength} bytes; ${storedSize(plainBytes)} were expected.`);
+  const bytes = new Uint8Array(sealed);
+  const fileId = decodeHeader(bytes.slice(0, HEADER_BYTES));
   if (!fileId) throw new VolumeCacheError('corrupt', 'The stored file is not an encrypted volume-cache file (bad header).');
-  const plaintext = new Uint8Array(plainBytes);
   const chunks = plainBytes === 0 ? [chunkPlacement(0, 0)] : chunksCovering(0, plainBytes - 1, plainBytes);
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < chunks.length) {
       const chunk = chunks[next++]!;
-      const opened = await openChunk(key, fileId, chunk.index, chunk.last, sealed.subarray(chunk.storedOffset, chunk.storedOffset + chunk.storedLength));
-      plaintext.set(opened, chunk.plainOffset);
+      const opened = await openChunk(key, fileId, chunk.index, chunk.last, bytes.subarray(chunk.storedOffset, chunk.storedOffset + chunk.storedLength));
+      bytes.set(opened, chunk.plainOffset);
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_CHUNKS, chunks.length) }, lane));
-  return plaintext.buffer;
+  return truncate(sealed, plainBytes);
+}
+
+/** ArrayBuffer.prototype.transfer (ES2024) shortens in place where the browser has it; else a copy. */
+function truncate(buffer: ArrayBuffer, length: number): ArrayBuffer {
+  const transfer = (buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer }).transfer;
+  return typeof transfer === 'function' ? transfer.call(buffer, length) : buffer.slice(0, length);
 }

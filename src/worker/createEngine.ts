@@ -25,7 +25,7 @@ import { openCacheChangePoster, type CacheChangePoster } from '../shared/cacheCh
 import { sha256OfBlob, sha256OfBytes } from './StreamingSha256';
 import { createEncryptingSink } from '../encryption/EncryptingSink';
 import { createKeyCheck, isUsableKey, keyMatches } from '../encryption/keyCheck';
-import { decryptAll } from '../encryption/readEncryptedFile';
+import { decryptAll, decryptInPlace } from '../encryption/readEncryptedFile';
 import { createSealedEntryCodec } from '../encryption/sealedEntryCodec';
 import { storedSize } from '../encryption/chunkFormat';
 import { storedName, toPublicEntry, type StoredEntry } from '../metadata/EntryCodec';
@@ -462,9 +462,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         const file = await readEntryFile(existing);
         const wanted = expectedSha256 === null || expectedSha256 === existing.sha256;
         if (file && wanted && !isExpired(existing, platform.now())) {
-          const touched = await touch(existing);
-          await addTotals({ hits: 1, bytesFromCache: existing.bytes });
-          return { file, status: 'hit', entry: touched };
+          return { file, status: 'hit', entry: await countHit(existing) };
         }
         if (file && wanted) staleFile = file;
       }
@@ -637,9 +635,46 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     if (!entry || isExpired(entry, platform.now()) || (expectedSha256 !== null && entry.sha256 !== expectedSha256)) return null;
     const file = await readEntryFile(entry);
     if (!file) return null;
+    return { file, status: 'hit', entry: await countHit(entry) };
+  }
+
+  /**
+   * getArrayBuffer's hit path: the stored file read straight into the buffer
+   * that is transferred (decrypted in place when encrypted), with no File or
+   * Blob in between: for an encrypted entry that copy cost more than the
+   * decryption. Null for anything but a fresh, intact hit; getInternal then
+   * does it all, damage handling included.
+   */
+  async function freshHitBytes(request: EngineRequest): Promise<ArrayBufferResult | null> {
+    ensureOpen();
+    const { expectedSha256 } = validateRequest(request);
+    if (!storage || verifyOnRead) return null;
+    const entry = await storage.store.get(request.key);
+    if (!entry || isExpired(entry, platform.now()) || (expectedSha256 !== null && expectedSha256 !== entry.sha256)) return null;
+    const done = enterForeground();
+    try {
+      await leases.hold(storedName(entry));
+      let buffer = await storage.files.readBlobBytes(storedName(entry));
+      if (!buffer || buffer.byteLength !== (encryptionKey ? storedSize(entry.bytes) : entry.bytes)) return null;
+      if (encryptionKey) {
+        try {
+          buffer = await decryptInPlace(buffer, encryptionKey, entry.bytes);
+        } catch (error) {
+          if (error instanceof VolumeCacheError && error.code === 'corrupt') return null;
+          throw error;
+        }
+      }
+      return { buffer, status: 'hit', entry: toPublicEntry(await countHit(entry)) };
+    } finally {
+      done();
+    }
+  }
+
+  /** Records a hit served from `entry`: its last access, and the totals. */
+  async function countHit(entry: StoredEntry): Promise<CacheEntry> {
     const touched = await touch(entry);
     await addTotals({ hits: 1, bytesFromCache: entry.bytes });
-    return { file, status: 'hit', entry: touched };
+    return touched;
   }
 
   async function touch(entry: CacheEntry): Promise<CacheEntry> {
@@ -794,6 +829,11 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     get: async (request, onProgress) => withPublicEntry(await getInternal(request, onProgress)),
 
     async getArrayBuffer(request, onProgress): Promise<ArrayBufferResult> {
+      const hit = await freshHitBytes(request);
+      if (hit) {
+        releaseCallback(onProgress);
+        return transfer(hit, [hit.buffer]);
+      }
       const { file, status, entry } = await getInternal(request, onProgress);
       const stored = entry && storage && !encryptionKey ? await storage.files.readBlobBytes(entry.sha256) : null;
       const buffer = stored && stored.byteLength === entry?.bytes ? stored : await file.arrayBuffer();
@@ -809,9 +849,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       if (!file) {
         throw new VolumeCacheError('corrupt', 'The cached copy was missing or damaged and has been removed; it must be downloaded again.', { url: entry.url });
       }
-      const touched = await touch(entry);
-      await addTotals({ hits: 1, bytesFromCache: entry.bytes });
-      return { file, entry: toPublicEntry(touched) };
+      return { file, entry: toPublicEntry(await countHit(entry)) };
     },
 
     async pin(request, onProgress) {
