@@ -109,3 +109,72 @@ export function plantLeftovers(page: Page, partition: string, leftovers: Leftove
     { partition, leftovers },
   );
 }
+
+/** Reloads a test page and waits until it has imported the library again, as a user pressing F5 would leave it. */
+export async function reloadTestPage(page: Page): Promise<void> {
+  await page.reload();
+  await page.waitForFunction(() => window.testReady === true);
+  const importError = await page.evaluate(() => window.testImportError);
+  if (importError !== undefined) throw new Error(`The reloaded test page could not import /src/index.ts:\n${importError}`);
+}
+
+type UnawaitedGetHolder = { volumeCacheUnawaitedGet?: { loaded: number } };
+
+/**
+ * Starts cache.get(url) in `page` and does not wait for it, so the page can
+ * go away mid-download; unawaitedGetLoaded() follows its progress events.
+ */
+export function startUnawaitedGet(page: Page, partition: string, url: string): Promise<void> {
+  return page.evaluate(
+    async ({ partition, url }) => {
+      const { createVolumeCache } = window.volumeCache as typeof import('../../../src/index');
+      const progress = { loaded: 0 };
+      (window as unknown as UnawaitedGetHolder).volumeCacheUnawaitedGet = progress;
+      const cache = await createVolumeCache({ name: partition });
+      void cache
+        .get(url, {
+          onProgress: ({ loaded }) => {
+            progress.loaded = loaded;
+          },
+        })
+        .catch(() => undefined);
+    },
+    { partition, url },
+  );
+}
+
+/** Bytes the unawaited get had received at its last progress event (0 before the first, or after the page reloaded). */
+export function unawaitedGetLoaded(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as UnawaitedGetHolder).volumeCacheUnawaitedGet?.loaded ?? 0);
+}
+
+export interface BoundedGetOutcome {
+  status: string;
+  size: number;
+  sha256: string;
+  entrySha256: string | null;
+}
+
+/**
+ * cache.get(url) in `page`, hashed. `timeoutMs` only turns a get that never
+ * settles (a stuck lock or in-flight promise) into a readable failure
+ * ('never settled'); it is not a timing assertion.
+ */
+export function getWithin(page: Page, partition: string, url: string, timeoutMs = 30_000): Promise<BoundedGetOutcome | 'never settled'> {
+  return page.evaluate(
+    async ({ partition, url, timeoutMs }) => {
+      const { createVolumeCache } = window.volumeCache as typeof import('../../../src/index');
+      const cache = await createVolumeCache({ name: partition, thumbnails: false });
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        const got = cache.get(url).then(async ({ status, file, entry }) => ({ status, size: file.size, sha256: await window.sha256Hex(file), entrySha256: entry?.sha256 ?? null }));
+        const never = new Promise<'never settled'>((resolve) => (timer = setTimeout(() => resolve('never settled'), timeoutMs)));
+        return await Promise.race([got, never]);
+      } finally {
+        clearTimeout(timer);
+        cache.close();
+      }
+    },
+    { partition, url, timeoutMs },
+  );
+}
