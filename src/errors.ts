@@ -38,6 +38,11 @@ export interface VolumeCacheErrorDetails {
   url?: string;
   /** HTTP status for code `http-status`. */
   status?: number;
+  /**
+   * For code `http-status` on a 503 or 429: the wait in seconds the server's
+   * Retry-After asked for, so a caller can schedule its own retry.
+   */
+  retryAfterSeconds?: number;
   cause?: unknown;
 }
 
@@ -48,6 +53,8 @@ export class VolumeCacheError extends Error {
   readonly detail: string;
   readonly url?: string;
   readonly status?: number;
+  /** Seconds the server asked to wait before retrying (Retry-After of a 503 or 429 that was not waited out). */
+  readonly retryAfterSeconds?: number;
 
   constructor(code: VolumeCacheErrorCode, detail: string, details: VolumeCacheErrorDetails = {}) {
     super(`${detail} ${ADVICE[code]}`, details.cause === undefined ? undefined : { cause: details.cause });
@@ -55,6 +62,7 @@ export class VolumeCacheError extends Error {
     this.detail = detail;
     if (details.url !== undefined) this.url = details.url;
     if (details.status !== undefined) this.status = details.status;
+    if (details.retryAfterSeconds !== undefined) this.retryAfterSeconds = details.retryAfterSeconds;
   }
 }
 

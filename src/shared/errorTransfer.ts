@@ -1,11 +1,11 @@
 import { transferHandlers, type TransferHandler } from 'comlink';
-import { VolumeCacheError, isErrorCode } from '../errors';
+import { VolumeCacheError, isErrorCode, type VolumeCacheErrorDetails } from '../errors';
 
 /**
  * comlink's built-in "throw" handler keeps only name, message and stack, so a
  * VolumeCacheError thrown in the worker would reach the page as a plain Error
  * without its code. Both sides install this replacement, which carries the
- * code (and url/status) and rebuilds the class on the receiving side.
+ * code (and url, status, retryAfterSeconds) and rebuilds the class on the receiving side.
  */
 interface WireError {
   isVolumeCacheError: boolean;
@@ -13,6 +13,7 @@ interface WireError {
   detail?: string;
   url?: string;
   status?: number;
+  retryAfterSeconds?: number;
   name: string;
   message: string;
   stack?: string;
@@ -30,6 +31,7 @@ const errorTransferHandler: TransferHandler<Thrown, WireError> = {
       const wire: WireError = { isVolumeCacheError: true, code: value.code, detail: value.detail, name: value.name, message: value.message };
       if (value.url !== undefined) wire.url = value.url;
       if (value.status !== undefined) wire.status = value.status;
+      if (value.retryAfterSeconds !== undefined) wire.retryAfterSeconds = value.retryAfterSeconds;
       if (value.stack !== undefined) wire.stack = value.stack;
       return [wire, []];
     }
@@ -40,9 +42,10 @@ const errorTransferHandler: TransferHandler<Thrown, WireError> = {
   },
   deserialize(wire) {
     if (wire.isVolumeCacheError && isErrorCode(wire.code)) {
-      const details: { url?: string; status?: number } = {};
+      const details: VolumeCacheErrorDetails = {};
       if (wire.url !== undefined) details.url = wire.url;
       if (wire.status !== undefined) details.status = wire.status;
+      if (wire.retryAfterSeconds !== undefined) details.retryAfterSeconds = wire.retryAfterSeconds;
       throw new VolumeCacheError(wire.code, wire.detail ?? wire.message, details);
     }
     throw Object.assign(new Error(wire.message), { name: wire.name, stack: wire.stack });

@@ -1097,10 +1097,10 @@ function checkIntegrity(result: { sha256: string }, expectedSha256: string | nul
   }
 }
 
-/** Revalidation failures that leave the cached copy the best answer (offline, server trouble). */
+/** Revalidation failures that leave the cached copy the best answer (offline, server trouble, rate limiting). */
 function isServableAsStale(error: unknown): boolean {
   if (!(error instanceof VolumeCacheError)) return false;
-  return error.code === 'network' || (error.code === 'http-status' && (error.status ?? 0) >= 500);
+  return error.code === 'network' || (error.code === 'http-status' && ((error.status ?? 0) >= 500 || error.status === 429));
 }
 
 function fileNameOf(url: string): string {

@@ -4,6 +4,7 @@ import type { NiftiSummary } from '../types';
 import type { ByteSink } from './ByteSink';
 import { NiftiStreamValidator } from './NiftiStreamValidator';
 import { createChunkHasher, type ChunkHasher } from './ChunkHasher';
+import { parseRetryAfter } from './parseRetryAfter';
 
 export interface ResponseValidators {
   etag: string | null;
@@ -33,6 +34,7 @@ export interface DownloadRequest {
    * streams the same body to the page); used instead of the first request.
    */
   initialResponse?: Response;
+  /** Further attempts after one that made no progress: resumes, and waits a 503/429 asked for. */
   retries: number;
   backoffMs: number;
   /** An attempt that receives nothing (headers or body bytes) for this long is cut and resumed. */
@@ -44,21 +46,39 @@ export type DownloadResult =
   | { kind: 'complete'; bytes: number; sha256: string; meta: ResponseMeta; nifti: NiftiSummary | null; bytesFromNetwork: number };
 
 /**
+ * The longest Retry-After a 503 or 429 may ask for and still be waited out.
+ * Someone is usually watching the load: a short wait is worth making, a longer
+ * one is better reported at once (with the wait, as retryAfterSeconds) than
+ * spent behind a progress bar that does not move.
+ */
+export const MAX_RETRY_AFTER_SECONDS = 30;
+
+/**
  * Streams one HTTP response into a sink while hashing and validating it.
  * A connection dropped mid-body is resumed from the last byte written with a
  * Range request guarded by If-Range, so the hash continues; a server that
- * ignores the range or whose validator changed restarts from zero.
+ * ignores the range or whose validator changed restarts from zero. A 503 or
+ * 429 that says when to come back (Retry-After) is waited out and asked again,
+ * except when revalidating: then the cached copy is the better answer now.
  */
 export async function downloadVolume(request: DownloadRequest): Promise<DownloadResult> {
   const { url, signal } = request;
-  let response = request.initialResponse ?? (await fetchOnce(request, initialHeaders(request)));
-  if (response.status === 304 && request.revalidate) {
+  let retriesLeft = request.retries;
+  let response = request.initialResponse ?? (await fetchOnce(request, initialHeaders(request), true));
+  for (;;) {
+    if (response.status === 304 && request.revalidate) {
+      await response.body?.cancel().catch(() => undefined);
+      return { kind: 'not-modified', meta: readMeta(response) };
+    }
+    if (response.status === 200) break;
     await response.body?.cancel().catch(() => undefined);
-    return { kind: 'not-modified', meta: readMeta(response) };
-  }
-  if (response.status !== 200) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new VolumeCacheError('http-status', `The server answered ${response.status} ${response.statusText} for ${url}.`, { url, status: response.status });
+    const answer = readAnswer(response);
+    const waitSeconds = honouredRetryAfter(answer, request);
+    if (waitSeconds === null) throw httpStatusError(url, answer, 'first');
+    if (retriesLeft === 0) throw httpStatusError(url, answer, 'gave-up', request.retries);
+    retriesLeft--;
+    await sleep(Math.max(waitSeconds * 1000, request.backoffMs), signal, url);
+    response = await fetchOnce(request, initialHeaders(request), true);
   }
 
   const meta = readMeta(response);
@@ -69,9 +89,12 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
   let validator = request.expect === 'nifti' ? new NiftiStreamValidator(url) : null;
   let offset = 0;
   let bytesFromNetwork = 0;
-  let retriesLeft = request.retries;
   let quotaRetried = false;
   let lastFailure: unknown = null;
+  /** Set when the last attempt was a 503/429 to wait out: its answer and the wait it asked for. */
+  let unavailable: { answer: StatusAnswer; waitMs: number } | null = null;
+  /** Set when a 206 turned out to continue a different version: the next attempt asks for everything. */
+  let restartFromZero = false;
   let furthest = 0;
 
   /** Stores, validates and hashes one chunk; returns a buffer the reader may fill next (the chunk's may be gone). */
@@ -146,6 +169,7 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
         }
       }
       if (retriesLeft === 0) {
+        if (unavailable) throw httpStatusError(url, unavailable.answer, 'gave-up', request.retries);
         throw new VolumeCacheError(
           'network',
           `The connection dropped after ${offset}${total === null ? '' : ` of ${total}`} bytes and ${request.retries} attempts to resume made no progress.`,
@@ -153,10 +177,13 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
         );
       }
       retriesLeft--;
-      await sleep(request.backoffMs * 2 ** (request.retries - retriesLeft - 1), signal, url);
+      const backoffMs = request.backoffMs * 2 ** (request.retries - retriesLeft - 1);
+      // The server's own wait replaces the backoff; backoffMs stays the floor so Retry-After: 0 cannot make a tight loop.
+      await sleep(unavailable ? Math.max(unavailable.waitMs, request.backoffMs) : backoffMs, signal, url);
+      unavailable = null;
 
       const validatorForRange = resumableValidator(meta);
-      const canResume = validatorForRange !== null && !encoded && offset > 0;
+      const canResume = validatorForRange !== null && !encoded && offset > 0 && !restartFromZero;
       let next: Response;
       try {
         next = await fetchOnce(request, canResume ? { ...request.headers, Range: `bytes=${offset}-`, 'If-Range': validatorForRange } : { ...request.headers });
@@ -167,8 +194,17 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
         }
         throw error;
       }
-      if (canResume && next.status === 206 && rangeStart(next) === offset) {
-        current = next;
+      if (canResume && next.status === 206) {
+        const mismatch = discontinuity(next, offset, total, meta);
+        if (mismatch === null) {
+          current = next;
+          continue;
+        }
+        // The range comes from another version of the file (a server that ignores If-Range, or a
+        // file whose length or date changed under the same ETag): continuing would store a mix.
+        await next.body?.cancel().catch(() => undefined);
+        lastFailure = new Error(`the resumed response ${mismatch}`);
+        restartFromZero = true;
         continue;
       }
       if (next.status === 200) {
@@ -178,6 +214,7 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
         total = encoded ? null : contentLength(next);
         await sink.truncate(0);
         offset = 0;
+        restartFromZero = false;
         hasher.dispose();
         hasher = await createChunkHasher(total);
         validator?.abandon();
@@ -186,7 +223,10 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
         continue;
       }
       await next.body?.cancel().catch(() => undefined);
-      throw new VolumeCacheError('http-status', `Resuming ${url} failed: the server answered ${next.status}.`, { url, status: next.status });
+      const answer = readAnswer(next);
+      const waitSeconds = honouredRetryAfter(answer, request);
+      if (waitSeconds === null) throw httpStatusError(url, answer, 'resuming');
+      unavailable = { answer, waitMs: waitSeconds * 1000 };
     }
 
     const nifti = validator ? await validator.finish() : null;
@@ -210,7 +250,49 @@ function initialHeaders(request: DownloadRequest): Record<string, string> {
   return headers;
 }
 
-async function fetchOnce(request: DownloadRequest, headers: Record<string, string>): Promise<Response> {
+/** What an error answer said, read when it arrived (an HTTP-date Retry-After counts from then). */
+interface StatusAnswer {
+  status: number;
+  statusText: string;
+  /** Only for 503 and 429, the statuses whose Retry-After means "come back then". */
+  retryAfterSeconds: number | null;
+}
+
+function readAnswer(response: Response): StatusAnswer {
+  const unavailable = response.status === 503 || response.status === 429;
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    retryAfterSeconds: unavailable ? parseRetryAfter(response.headers.get('Retry-After'), Date.now()) : null,
+  };
+}
+
+/** Seconds to wait before asking again, or null when the answer is final for this download. */
+function honouredRetryAfter(answer: StatusAnswer, request: DownloadRequest): number | null {
+  // Revalidating: the engine has a copy to serve now, which beats making the caller wait.
+  if (request.revalidate) return null;
+  if (answer.retryAfterSeconds === null || answer.retryAfterSeconds > MAX_RETRY_AFTER_SECONDS) return null;
+  return answer.retryAfterSeconds;
+}
+
+/**
+ * `first`: the answer to the first request; `resuming`: to a resume;
+ * `gave-up`: a Retry-After that was waited out `retries` times without success.
+ */
+function httpStatusError(url: string, answer: StatusAnswer, when: 'first' | 'resuming' | 'gave-up', retries = 0): VolumeCacheError {
+  const status = answer.statusText ? `${answer.status} ${answer.statusText}` : String(answer.status);
+  const said = when === 'resuming' ? `Resuming ${url} failed: the server answered ${status}` : `The server answered ${status} for ${url}`;
+  const wait = answer.retryAfterSeconds === null ? '' : ` and asked to retry after ${answer.retryAfterSeconds} s`;
+  const outcome = when === 'gave-up' ? `; ${retries} ${retries === 1 ? 'retry' : 'retries'} made no progress` : '';
+  return new VolumeCacheError('http-status', `${said}${wait}${outcome}.`, {
+    url,
+    status: answer.status,
+    ...(answer.retryAfterSeconds === null ? {} : { retryAfterSeconds: answer.retryAfterSeconds }),
+  });
+}
+
+/** `diagnose`: a failure is final, so it is worth a request to say what failed. */
+async function fetchOnce(request: DownloadRequest, headers: Record<string, string>, diagnose = false): Promise<Response> {
   const stall = new AbortController();
   const timer = setTimeout(() => stall.abort(new StallError(request.stallTimeoutMs)), request.stallTimeoutMs);
   try {
@@ -228,10 +310,39 @@ async function fetchOnce(request: DownloadRequest, headers: Record<string, strin
     if (stall.signal.aborted) {
       throw new VolumeCacheError('network', `${request.url} sent no response for ${request.stallTimeoutMs / 1000} s.`, { url: request.url, cause: error });
     }
+    if (diagnose && (await redirectsElsewhere(request))) {
+      throw new VolumeCacheError(
+        'network',
+        `${request.url} redirects, and the browser could not follow the redirects to the end (a redirect loop, more than 20 redirects, or a redirect to a URL it may not fetch).`,
+        { url: request.url, cause: error },
+      );
+    }
     throw new VolumeCacheError('network', `Could not reach ${request.url} (${error instanceof Error ? error.message : String(error)}).`, { url: request.url, cause: error });
   } finally {
     // Headers arrived (or it failed): from here the body has its own watchdog.
     clearTimeout(timer);
+  }
+}
+
+/**
+ * fetch() reports a redirect loop exactly like an unreachable server
+ * ("Failed to fetch"), which would send the user to check a connection that
+ * works. One HEAD that does not follow redirects tells them apart; HEAD, so
+ * that no body is started.
+ */
+async function redirectsElsewhere(request: DownloadRequest): Promise<boolean> {
+  try {
+    const probe = await request.fetch(request.url, {
+      method: 'HEAD',
+      headers: withEngineMarker({ ...request.headers }),
+      signal: AbortSignal.any([request.signal, AbortSignal.timeout(request.stallTimeoutMs)]),
+      cache: 'no-store',
+      credentials: 'same-origin',
+      redirect: 'manual',
+    });
+    return probe.type === 'opaqueredirect' || (probe.status >= 300 && probe.status < 400 && probe.headers.has('Location'));
+  } catch {
+    return false;
   }
 }
 
@@ -261,9 +372,26 @@ function resumableValidator(meta: ResponseValidators): string | null {
   return meta.lastModified;
 }
 
-function rangeStart(response: Response): number | null {
-  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers.get('Content-Range') ?? '');
-  return match ? Number(match[1]) : null;
+/**
+ * Why a 206 does not continue the download at `offset`, or null if it does:
+ * it must start there, end where the file ends, come from a file of the same
+ * length, and not name a different version than the one being resumed.
+ */
+function discontinuity(response: Response, offset: number, total: number | null, meta: ResponseValidators): string | null {
+  const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(response.headers.get('Content-Range') ?? '');
+  if (!range) return 'has no usable Content-Range';
+  const [start, end, complete] = [Number(range[1]), Number(range[2]), range[3] === '*' ? null : Number(range[3])];
+  if (start !== offset) return `starts at byte ${start}, not ${offset}`;
+  if (total !== null && complete !== null && complete !== total) return `is of a ${complete}-byte file, not ${total} bytes`;
+  if (complete !== null && end !== complete - 1) return `ends at byte ${end} of ${complete}`;
+  // A server that ignores If-Range still says which version it sent.
+  const etag = response.headers.get('ETag');
+  if (meta.etag && etag && etag !== meta.etag) return `has ETag ${etag}, not ${meta.etag}`;
+  const lastModified = response.headers.get('Last-Modified');
+  if (meta.lastModified && lastModified && Date.parse(lastModified) !== Date.parse(meta.lastModified)) {
+    return `was last modified ${lastModified}, not ${meta.lastModified}`;
+  }
+  return null;
 }
 
 function isQuotaError(error: unknown): boolean {

@@ -39,7 +39,7 @@ export async function serveBytes(
   }
 
   const rangesSupported = !faults.noRange && !faults.gzip;
-  const range = rangesSupported && ifRangeMatches(request, validators)
+  const range = rangesSupported && (faults.ignoreIfRange || ifRangeMatches(request, validators))
     ? requestedRange(header(request, 'range'), source.size)
     : { kind: 'whole' as const };
   if (rangesSupported) headers['Accept-Ranges'] = 'bytes';

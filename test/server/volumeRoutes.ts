@@ -4,6 +4,7 @@ import type { Connect } from 'vite';
 import type { ByteSource } from './byteSource.ts';
 import type { FaultBudget } from './faultBudget.ts';
 import { parseFaults, type Faults } from './faults.ts';
+import { generatedGzipVolumeSource, isValidGzipVolumeSlices } from './generatedGzipVolume.ts';
 import { generatedVolumeSource, isValidGeneratedVolumeSpec } from './generatedVolume.ts';
 import type { RequestLog } from './requestLog.ts';
 import { serveBytes } from './serveBytes.ts';
@@ -16,9 +17,9 @@ export interface VolumeRoutesState {
 }
 
 const DATA_PATH = /^\/data\/(nifti|bad)\/([^/]+)$/;
-const GENERATED_PATH = /^\/gen\/(\d+)-(\d+)\.nii$/;
+const GENERATED_PATH = /^\/gen\/(\d+)-(\d+)\.nii(\.gz)?$/;
 
-/** GET/HEAD /data/<nifti|bad>/<file> and /gen/<k>-<seed>.nii, with faults from the query (see faults.ts). */
+/** GET/HEAD /data/<nifti|bad>/<file> and /gen/<k>-<seed>.nii(.gz), with faults from the query (see faults.ts). */
 export function volumeRoutes(state: VolumeRoutesState): Connect.NextHandleFunction {
   return (request, response, next) => {
     const url = new URL(request.url ?? '/', 'http://test.invalid');
@@ -50,14 +51,29 @@ async function handle(
     onBodyBytes(sendText(response, 400, `bad fault parameter: ${(error as Error).message}\n`));
     return;
   }
+  if ((faults.versions !== undefined || faults.label !== undefined) && !GENERATED_PATH.test(url.pathname)) {
+    onBodyBytes(sendText(response, 400, 'bad fault parameter: v= and label= are for /gen only\n'));
+    return;
+  }
   if (faults.delayMs > 0) await sleep(faults.delayMs);
   if (response.destroyed) return;
 
+  if (faults.redirect !== undefined) {
+    const location = new URL(url);
+    if (faults.redirect === 1) location.searchParams.delete('redirect');
+    else if (faults.redirect !== 'loop') location.searchParams.set('redirect', String(faults.redirect - 1));
+    // no-store: a remembered hop would let the browser skip the server and hide a request from the log.
+    response.writeHead(302, { Location: location.pathname + location.search, 'Cache-Control': 'no-store', 'Content-Length': 0 });
+    response.end();
+    return;
+  }
+
   const urlKey = request.url ?? '';
   const isGet = request.method === 'GET';
-  const failing = (faults.status !== undefined || faults.html200) && state.budget.applies(`fail ${urlKey}`, faults.fails, isGet);
+  const spared = faults.failAfter !== undefined && state.budget.applies(`failafter ${urlKey}`, faults.failAfter, isGet);
+  const failing = (faults.status !== undefined || faults.html200) && !spared && state.budget.applies(`fail ${urlKey}`, faults.fails, isGet);
   if (failing && faults.status !== undefined) {
-    if (faults.status === 429 || faults.status === 503) response.setHeader('Retry-After', '1');
+    if (faults.retryAfter !== undefined) response.setHeader('Retry-After', faults.retryAfter);
     response.setHeader('Cache-Control', faults.cacheControl);
     const text = `${faults.status} ${STATUS_CODES[faults.status] ?? 'Injected status'}\n`;
     onBodyBytes(sendText(response, faults.status, text, request.method));
@@ -69,7 +85,8 @@ async function handle(
     return;
   }
 
-  const source = await resolveSource(state.dataDir, url);
+  const version = faults.versions ? faults.versions[Math.min(state.budget.seen(`version ${urlKey}`, isGet), faults.versions.length - 1)]! : 1;
+  const source = await resolveSource(state.dataDir, url, version, faults.label);
   if (!source) {
     onBodyBytes(sendText(response, 404, 'no such test file\n', request.method));
     return;
@@ -82,7 +99,7 @@ async function handle(
   });
 }
 
-async function resolveSource(dataDir: string, url: URL): Promise<ByteSource | undefined> {
+async function resolveSource(dataDir: string, url: URL, version: number, label: number | undefined): Promise<ByteSource | undefined> {
   const data = DATA_PATH.exec(url.pathname);
   if (data) {
     const [, folder, name = ''] = data;
@@ -90,9 +107,16 @@ async function resolveSource(dataDir: string, url: URL): Promise<ByteSource | un
   }
   const generated = GENERATED_PATH.exec(url.pathname);
   if (!generated) return undefined;
-  const version = url.searchParams.get('v') ?? '1';
-  const spec = { slices: Number(generated[1]), seed: Number(generated[2]), version: /^\d+$/.test(version) ? Number(version) : NaN };
-  return isValidGeneratedVolumeSpec(spec) ? generatedVolumeSource(spec) : undefined;
+  const gzip = generated[3] !== undefined;
+  const specOf = (v: number) => ({ slices: Number(generated[1]), seed: Number(generated[2]), version: v });
+  const spec = specOf(version);
+  if (!isValidGeneratedVolumeSpec(spec) || (gzip && !isValidGzipVolumeSlices(spec.slices))) return undefined;
+  if (label !== undefined && !isValidGeneratedVolumeSpec(specOf(label))) return undefined;
+  const sourceOf = gzip ? generatedGzipVolumeSource : generatedVolumeSource;
+  const source = sourceOf(spec);
+  if (label === undefined) return source;
+  const labelled = sourceOf(specOf(label));
+  return { ...source, etag: labelled.etag, lastModified: labelled.lastModified };
 }
 
 /** Returns the number of body bytes sent. */

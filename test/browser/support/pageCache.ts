@@ -1,7 +1,10 @@
 import type { Page } from 'playwright-core';
 
 /** Query parameters of the test server that describe faults (and v=, the content version), not the resource. */
-export const FAULT_PARAMS = ['v', 'drop', 'drops', 'norange', 'noetag', 'chunked', 'short', 'gzipenc', 'delay', 'rate', 'status', 'fails', 'html200', 'cc', 'ttl'];
+export const FAULT_PARAMS = [
+  'v', 'drop', 'drops', 'stall', 'stalls', 'norange', 'noetag', 'chunked', 'short', 'gzipenc', 'delay', 'rate',
+  'status', 'fails', 'failafter', 'retryafter', 'html200', 'label', 'ignoreifrange', 'cc', 'ttl',
+];
 
 export interface PageGetOutcome {
   ok: boolean;

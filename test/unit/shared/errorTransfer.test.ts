@@ -1,14 +1,14 @@
 import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
 import { expose, wrap, releaseProxy, transferHandlers, type Remote, type TransferHandler } from 'comlink';
 import { installErrorTransferHandler } from '../../../src/shared/errorTransfer';
-import { VolumeCacheError } from '../../../src/errors';
+import { VolumeCacheError, type VolumeCacheErrorDetails } from '../../../src/errors';
 
 // Follows comlink's own tests: expose an object on one end of a MessageChannel
 // and wrap the other. Node's global MessageChannel ports are EventTargets with
 // start(), which is all comlink's Endpoint needs.
 
 interface Api {
-  throwVolumeCacheError(code: string, detail: string, url?: string, status?: number): never;
+  throwVolumeCacheError(code: string, detail: string, url?: string, status?: number, retryAfterSeconds?: number): never;
   rejectVolumeCacheError(): Promise<never>;
   throwPlainError(message: string): never;
   throwTypeError(message: string): never;
@@ -17,10 +17,11 @@ interface Api {
 }
 
 const api: Api = {
-  throwVolumeCacheError(code, detail, url, status) {
-    const details: { url?: string; status?: number } = {};
+  throwVolumeCacheError(code, detail, url, status, retryAfterSeconds) {
+    const details: VolumeCacheErrorDetails = {};
     if (url !== undefined) details.url = url;
     if (status !== undefined) details.status = status;
+    if (retryAfterSeconds !== undefined) details.retryAfterSeconds = retryAfterSeconds;
     throw new VolumeCacheError(code as VolumeCacheError['code'], detail, details);
   },
   async rejectVolumeCacheError() {
@@ -116,12 +117,25 @@ describe('installErrorTransferHandler', () => {
     });
   });
 
-  it('does not invent url or status that were not set', async () => {
+  it('keeps retryAfterSeconds, the wait a 503 or 429 asked for', async () => {
+    const detail = 'The server answered 503 Service Unavailable for https://data.example/a.nii and asked to retry after 120 s.';
+    const error = await rejection(connect().throwVolumeCacheError('http-status', detail, 'https://data.example/a.nii', 503, 120));
+    expect(error).toBeInstanceOf(VolumeCacheError);
+    expect(error).toMatchObject({ code: 'http-status', status: 503, retryAfterSeconds: 120, detail });
+  });
+
+  it('keeps a retryAfterSeconds of 0', async () => {
+    const error = await rejection(connect().throwVolumeCacheError('http-status', 'x', undefined, 429, 0));
+    expect(error).toMatchObject({ status: 429, retryAfterSeconds: 0 });
+  });
+
+  it('does not invent url, status or retryAfterSeconds that were not set', async () => {
     const error = await rejection(connect().throwVolumeCacheError('network', 'offline'));
     expect(error).toBeInstanceOf(VolumeCacheError);
     expect(error).toMatchObject({ code: 'network', detail: 'offline' });
     expect((error as VolumeCacheError).url).toBeUndefined();
     expect((error as VolumeCacheError).status).toBeUndefined();
+    expect((error as VolumeCacheError).retryAfterSeconds).toBeUndefined();
   });
 
   it('rebuilds a VolumeCacheError from an async rejection', async () => {
