@@ -25,6 +25,20 @@ export function createVolumeRequestHandler(
   fetchFromNetwork: (request: Request) => Promise<Response> = (request) => fetch(request),
 ): (context: VolumeRequestContext) => Promise<Response> {
   const keyOf = cacheKeyIgnoring(config.ignoreSearchParams);
+  /**
+   * Misses this service worker is fetching to cache, by key. The engine's
+   * download lock is only taken once the response has arrived, so without
+   * this a second request in that gap would download the volume again.
+   */
+  const missesInFlight = new Map<string, Promise<void>>();
+  const claimMiss = (key: string): (() => void) => {
+    let release!: () => void;
+    missesInFlight.set(key, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      missesInFlight.delete(key);
+      release();
+    };
+  };
 
   return async ({ request, waitUntil }) => {
     const url = new URL(request.url);
@@ -34,11 +48,17 @@ export function createVolumeRequestHandler(
     // resuming or revalidating) go straight to the network.
     if (isEngineRequest(request)) return fetchFromNetwork(request);
     const engineRequest = (): EngineRequest => ({ requestId: crypto.randomUUID(), url: url.href, key, expect: config.expect });
+    const mayCache = mode === 'read-write' && request.method === 'GET' && !request.headers.has('Range');
     let stored = await engine.lookup(key).catch(() => null);
-    if (!stored) {
-      // A page's worker (or another request here) may be downloading it right now: wait for that instead of a second download.
-      await engine.waitForDownload(key).catch(() => undefined);
+    // Another request here, a page's worker or another tab may be
+    // downloading it right now: wait for that instead of a second download.
+    // Checked again after every wait, since a request may claim it meanwhile.
+    while (!stored) {
+      const inFlight = missesInFlight.get(key);
+      if (inFlight) await inFlight;
+      else await engine.waitForDownload(key).catch(() => undefined);
       stored = await engine.lookup(key).catch(() => null);
+      if (!inFlight && !missesInFlight.has(key)) break;
     }
 
     if (stored && (stored.fresh || request.method === 'HEAD')) {
@@ -64,19 +84,22 @@ export function createVolumeRequestHandler(
       }
     }
 
+    const releaseMiss = mayCache ? claimMiss(key) : () => undefined;
     let response: Response;
     try {
       response = await fetchFromNetwork(request);
     } catch {
+      releaseMiss();
       return notAvailableOfflineResponse(url.href);
     }
-    if (mode !== 'read-write' || request.method !== 'GET' || request.headers.has('Range') || !isCacheable(request, response, config) || !response.body) {
+    if (!mayCache || !isCacheable(request, response, config) || !response.body) {
+      releaseMiss();
       waitUntil(engine.recordPassThrough().catch(() => undefined));
       return response;
     }
     const [toPage, toCache] = splitBody(response.body);
     const cacheCopy = new Response(toCache, { status: response.status, statusText: response.statusText, headers: response.headers });
-    waitUntil(engine.ingest(engineRequest(), cacheCopy).catch(() => undefined));
+    waitUntil(engine.ingest(engineRequest(), cacheCopy).catch(() => undefined).finally(releaseMiss));
     return withCacheHeader(response, toPage, 'miss');
   };
 }

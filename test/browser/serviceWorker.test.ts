@@ -120,6 +120,19 @@ describe('drop-in cache for plain fetch()', () => {
     expect(await gets(path)).toHaveLength(1);
   });
 
+  it('two tabs fetching the same uncached volume at once download it once', async () => {
+    // No validators, so Chromium's HTTP cache cannot turn a second download into a 304.
+    const path = '/gen/48-91.nii?noetag=1&rate=4000000';
+    const other = (await browser.newTestPage()).page;
+    const [first, second] = await Promise.all([viewerFetch(page, path), viewerFetch(other, path)]);
+    const expected = { status: 200, size: generatedVolumeBytes(48), sha256: await generatedVolumeSha256(48, 91) };
+    expect(first).toMatchObject(expected);
+    expect(second).toMatchObject(expected);
+    expect([first.cache, second.cache].sort()).toEqual(['hit', 'miss']);
+    expect(await gets(path)).toHaveLength(1);
+    await other.close();
+  });
+
   it('a file cached through the page API is a hit through the service worker, and vice versa', async () => {
     const facts = sample('example4d.nii.gz');
     const path = '/data/nifti/example4d.nii.gz';
