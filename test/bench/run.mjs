@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, runnerImport } from 'vite';
 import { parseArgs, RATES, sizeLabel, USAGE } from './lib/args.mjs';
-import { CHROMIUM_ARGS, launchBenchChromium } from './lib/chromium.mjs';
+import { CHROMIUM_ARGS, collectGarbage, launchBenchChromium } from './lib/chromium.mjs';
 import { measureCpu } from './lib/cpuLoad.mjs';
 import { chromiumProcesses, findBrowserProcess, watchMemory } from './lib/processMemory.mjs';
 import { renderReport } from './lib/report.mjs';
@@ -267,6 +267,7 @@ async function runPhase(volume, key, name, cases, aPrioriRoundS = null) {
     for (let k = 0; k < cases.length; k++) {
       const item = cases[(k + round) % cases.length];
       const tag = timed ? `${round}/${runs}` : 'warm-up';
+      await collectGarbage(context);
       await item((id, sample) => {
         if (timed) record(volume, id, sample);
         const rate = sample.bytes && sample.ms > 0 ? ` (${(sample.bytes / MiB / (sample.ms / 1000)).toFixed(1)} MiB/s)` : '';

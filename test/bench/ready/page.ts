@@ -39,6 +39,30 @@ const calls = {
     const { ms, value } = await timed(() => cache!.getArrayBuffer(url));
     return { ms, bytes: value.byteLength };
   },
+  /**
+   * The floor under any WebCrypto design of encrypted reads: AES-GCM
+   * decryption of `bytes` in 1 MiB calls, 8 in flight (as the engine does),
+   * into one buffer, with no storage involved.
+   */
+  async webCryptoDecrypt(bytes: number) {
+    const chunk = 1024 * 1024;
+    const aesKey = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    const iv = new Uint8Array(12);
+    const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, aesKey, new Uint8Array(chunk)));
+    const count = Math.ceil(bytes / chunk);
+    const { ms } = await timed(async () => {
+      const plaintext = new Uint8Array(count * chunk);
+      let next = 0;
+      const lane = async (): Promise<void> => {
+        while (next < count) {
+          const index = next++;
+          plaintext.set(new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, aesKey, sealed)), index * chunk);
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, lane));
+    });
+    return { ms };
+  },
   /** What a viewer does today on every open: fetch, gunzip, take the voxels after vox_offset. */
   async niivueStyle(url: string) {
     const { ms, value } = await timed(async () => {
