@@ -29,7 +29,8 @@ export class ReadLeases {
     if (!this.locks) return;
     const expiresAt = Date.now() + this.leaseMs;
     const current = this.held.get(name);
-    if (current) {
+    // A lease whose time is up may not have released its lock yet; it cannot be extended any more.
+    if (current && !current.over) {
       current.expiresAt = Math.max(current.expiresAt, expiresAt);
       return current.acquired;
     }
@@ -78,6 +79,8 @@ class Lease {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private finish: () => void = () => undefined;
   private ended = false;
+  /** Set the moment the lease stops protecting (its lock is then being released). */
+  over = false;
 
   constructor(public expiresAt: number) {}
 
@@ -85,6 +88,7 @@ class Lease {
   untilExpired(): Promise<void> {
     return new Promise<void>((resolve) => {
       this.finish = () => {
+        this.over = true;
         clearTimeout(this.timer);
         resolve();
       };
@@ -100,6 +104,7 @@ class Lease {
 
   end(): void {
     this.ended = true;
+    this.over = true;
     this.finish();
   }
 }

@@ -419,6 +419,8 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         if (noStore) return null;
         const fit = await evictToFit({ sha256: storedName(entry), bytes: entry.bytes }, entry.key);
         if (fit !== 'fits') return null;
+        // Leased before it becomes visible, so no other tab can evict it before it is handed out.
+        await leases.hold(storedName(entry));
         await files.commit(temporary, storedName(entry));
         const previous = await storage!.store.get(entry.key);
         await storage!.store.put(entry);
