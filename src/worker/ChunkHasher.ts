@@ -33,13 +33,16 @@ export async function createChunkHasher(expectedBytes: number | null): Promise<C
   };
 }
 
-async function createParallelHasher(): Promise<ChunkHasher> {
+/**
+ * Hash workers that finished a download, kept for the next ones: starting a
+ * worker (a new isolate, hash-wasm compiled again) costs tens of
+ * milliseconds and several MiB each time. Two, for two downloads at once.
+ */
+const idleWorkers: Worker[] = [];
+const MAX_IDLE_WORKERS = 2;
+
+async function startHashWorker(): Promise<Worker> {
   const worker = new Worker(new URL('./sha256Worker.ts', import.meta.url), { type: 'module', name: 'volume-cache-sha256' });
-  const free: ArrayBuffer[] = [];
-  const waiting: ((buffer: ArrayBuffer) => void)[] = [];
-  let outstanding = 0;
-  let digest: ((hex: string) => void) | null = null;
-  let failed: ((error: Error) => void) | null = null;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('hash worker did not start')), 5000);
     worker.addEventListener('error', () => reject(new Error('hash worker failed')), { once: true });
@@ -53,7 +56,18 @@ async function createParallelHasher(): Promise<ChunkHasher> {
     worker.terminate();
     throw error;
   });
-  worker.addEventListener('message', (event: MessageEvent<FromSha256Worker>) => {
+  return worker;
+}
+
+async function createParallelHasher(): Promise<ChunkHasher> {
+  const worker = idleWorkers.pop() ?? (await startHashWorker());
+  const free: ArrayBuffer[] = [];
+  const waiting: ((buffer: ArrayBuffer) => void)[] = [];
+  let outstanding = 0;
+  let finished = false;
+  let digest: ((hex: string) => void) | null = null;
+  let failed: ((error: Error) => void) | null = null;
+  worker.onmessage = (event: MessageEvent<FromSha256Worker>) => {
     const message = event.data;
     if (message.type === 'free') {
       outstanding--;
@@ -61,10 +75,11 @@ async function createParallelHasher(): Promise<ChunkHasher> {
       if (next) next(message.buffer);
       else free.push(message.buffer);
     } else if (message.type === 'digest') {
+      finished = true;
       digest?.(message.hex);
     }
-  });
-  worker.addEventListener('error', (event) => failed?.(new Error(`hash worker failed: ${event.message}`)));
+  };
+  worker.onerror = (event) => failed?.(new Error(`hash worker failed: ${event.message}`));
 
   return {
     async update(chunk) {
@@ -83,6 +98,12 @@ async function createParallelHasher(): Promise<ChunkHasher> {
         worker.postMessage({ type: 'digest' } satisfies ToSha256Worker);
       });
     },
-    dispose: () => worker.terminate(),
+    dispose() {
+      worker.onmessage = null;
+      worker.onerror = null;
+      // Kept only when its hash ended cleanly: every buffer came back and it holds no state.
+      if (finished && outstanding === 0 && idleWorkers.length < MAX_IDLE_WORKERS) idleWorkers.push(worker);
+      else worker.terminate();
+    },
   };
 }

@@ -18,6 +18,7 @@ void createSHA256().then((hasher) => {
       reply({ type: 'free', buffer: message.buffer }, [message.buffer]);
     } else {
       reply({ type: 'digest', hex: hasher.digest('hex') });
+      hasher.init(); // Ready for the next download: the worker is kept for it.
     }
   });
   reply({ type: 'ready' });
