@@ -1,26 +1,13 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { generatedGzipVolumeBytes, generatedGzipVolumeSha256 } from '../server/generatedGzipVolume';
 import { generatedVolumeBytes, generatedVolumeSha256, generatedVolumeSource } from '../server/generatedVolume';
-import { launchBrowser, resetServer, serverRequests, type TestBrowser } from './support/harness';
+import { launchBrowser, serverGets, serverRequests, useBrowserSuite, type TestBrowser } from './support/harness';
 import { FAULT_PARAMS, listPartitionFiles } from './support/pageCache';
 
-let browser: TestBrowser;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  ({ page } = await browser.newTestPage());
-});
-afterAll(async () => {
-  await browser.close();
-});
-beforeEach(async () => {
-  await resetServer();
-});
-
-const gets = async (prefix: string) => (await serverRequests(prefix)).filter((r) => r.method === 'GET');
+const suite = useBrowserSuite({ page: true });
+const gets = serverGets;
 
 /** Fault parameters that name no resource; partitions that ignore them key a faulty URL like the clean one. */
 const IGNORED = FAULT_PARAMS;
@@ -47,7 +34,7 @@ interface Outcome {
 
 /** cache.get(path) in the page, timed; `abortAfterMs` aborts it through its signal. */
 function getInPage(partition: string, path: string, options: { integrity?: string; ttlSeconds?: number; abortAfterMs?: number } = {}, setup: CacheSetup = {}): Promise<Outcome> {
-  return page.evaluate(
+  return suite.page.evaluate(
     async ({ partition, path, options, setup }) => {
       const lib = window.volumeCache as typeof import('../../src/index');
       const cache = await lib.createVolumeCache({
@@ -86,7 +73,7 @@ function getInPage(partition: string, path: string, options: { integrity?: strin
 
 /** SHA-256 of what getCachedFile() returns (never the network), and the partition's entry count. */
 function cachedInPage(partition: string, path: string, setup: CacheSetup = {}): Promise<{ sha256: string | null; entries: number }> {
-  return page.evaluate(
+  return suite.page.evaluate(
     async ({ partition, path, setup }) => {
       const lib = window.volumeCache as typeof import('../../src/index');
       const cache = await lib.createVolumeCache({ name: partition, ...(setup.ignore ? { cacheKey: lib.cacheKeyIgnoring(setup.ignore) } : {}) });
@@ -137,9 +124,9 @@ describe('503 and 429 with Retry-After', () => {
     const url = `${path}?status=503&retryafter=120`;
     const result = await getInPage('retry-too-long', url);
     expect(result).toMatchObject({ ok: false, isVolumeCacheError: true, code: 'http-status', httpStatus: 503, retryAfterSeconds: 120 });
-    expect(result.message).toContain(`The server answered 503 Service Unavailable for ${new URL(url, page.url()).href} and asked to retry after 120 s.`);
+    expect(result.message).toContain(`The server answered 503 Service Unavailable for ${new URL(url, suite.page.url()).href} and asked to retry after 120 s.`);
     expect(await gets(path)).toHaveLength(1);
-    expect(await listPartitionFiles(page, 'retry-too-long')).toEqual({ blobs: [], tmp: [] });
+    expect(await listPartitionFiles(suite.page, 'retry-too-long')).toEqual({ blobs: [], tmp: [] });
   });
 
   it('a 503 without a usable Retry-After fails at once, without retryAfterSeconds', async () => {
@@ -156,7 +143,7 @@ describe('503 and 429 with Retry-After', () => {
     expect(result).toMatchObject({ ok: false, isVolumeCacheError: true, code: 'http-status', httpStatus: 503, retryAfterSeconds: 1 });
     expect(result.message).toContain('asked to retry after 1 s; 4 retries made no progress.');
     expect((await gets(path)).map((r) => r.status)).toEqual([503, 503, 503, 503, 503]);
-    expect(await listPartitionFiles(page, 'retry-forever')).toEqual({ blobs: [], tmp: [] });
+    expect(await listPartitionFiles(suite.page, 'retry-forever')).toEqual({ blobs: [], tmp: [] });
   });
 
   it('a 503 to a resume is waited out and the download resumes where it stopped', async () => {
@@ -189,7 +176,7 @@ describe('503 and 429 with Retry-After', () => {
     expect(result).toMatchObject({ ok: false, isVolumeCacheError: true, code: 'aborted' });
     expect(result.elapsedMs).toBeLessThan(5000);
     expect(await gets(path)).toHaveLength(1);
-    expect(await listPartitionFiles(page, 'retry-abort')).toEqual({ blobs: [], tmp: [] });
+    expect(await listPartitionFiles(suite.page, 'retry-abort')).toEqual({ blobs: [], tmp: [] });
   });
 });
 
@@ -198,7 +185,7 @@ describe('redirects', () => {
     const path = '/gen/8-610.nii';
     const original = `${path}?redirect=3`;
     const first = await getInPage('redirects', original);
-    const originalUrl = new URL(original, page.url()).href;
+    const originalUrl = new URL(original, suite.page.url()).href;
     expect(first).toMatchObject({
       ok: true,
       status: 'miss',
@@ -221,11 +208,11 @@ describe('redirects', () => {
     const path = '/gen/4-611.nii';
     const result = await getInPage('redirect-loop', `${path}?redirect=loop`);
     expect(result).toMatchObject({ ok: false, isVolumeCacheError: true, code: 'network' });
-    expect(result.message).toContain(`${new URL(`${path}?redirect=loop`, page.url()).href} redirects, and the browser could not follow the redirects to the end`);
+    expect(result.message).toContain(`${new URL(`${path}?redirect=loop`, suite.page.url()).href} redirects, and the browser could not follow the redirects to the end`);
     // Chromium follows 20 redirects before it gives up; then one HEAD that follows none tells a loop from an unreachable server.
     expect((await gets(path)).length).toBeGreaterThanOrEqual(20);
     expect((await serverRequests(path)).filter((r) => r.method === 'HEAD')).toMatchObject([{ status: 302 }]);
-    expect(await listPartitionFiles(page, 'redirect-loop')).toEqual({ blobs: [], tmp: [] });
+    expect(await listPartitionFiles(suite.page, 'redirect-loop')).toEqual({ blobs: [], tmp: [] });
     expect(await cachedInPage('redirect-loop', `${path}?redirect=loop`)).toEqual({ sha256: null, entries: 0 });
   });
 });
@@ -252,7 +239,7 @@ describe('a body that changes while its ETag stays the same', () => {
       { status: 200, range: null, aborted: true },
       { status: 206, range: `bytes=${STALL_AT}-`, ifRange: '"gen-16-620-v1"' },
     ]);
-    expect(await listPartitionFiles(page, partition)).toEqual({ blobs: [v1], tmp: [] });
+    expect(await listPartitionFiles(suite.page, partition)).toEqual({ blobs: [v1], tmp: [] });
     expect(await cachedInPage(partition, path, setup)).toEqual({ sha256: v1, entries: 1 });
   });
 
@@ -274,7 +261,7 @@ describe('a body that changes while its ETag stays the same', () => {
       { status: 200, ifNoneMatch: '"gen-16-621-v1.gz"', aborted: true },
       { status: 206, range: `bytes=${STALL_AT}-`, ifRange: '"gen-16-621-v2.gz"' },
     ]);
-    expect(await listPartitionFiles(page, partition)).toEqual({ blobs: [v1], tmp: [] });
+    expect(await listPartitionFiles(suite.page, partition)).toEqual({ blobs: [v1], tmp: [] });
     expect(await cachedInPage(partition, path, setup)).toEqual({ sha256: v1, entries: 1 });
   });
 

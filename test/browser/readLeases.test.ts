@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { generatedVolumeBytes, generatedVolumeSha256 } from '../server/generatedVolume';
-import { launchBrowser, resetServer, serverRequests, type TestBrowser } from './support/harness';
+import { serverGets, useBrowserSuite } from './support/harness';
 
 /**
  * A File taken from OPFS becomes unreadable once its file is removed, so a
@@ -10,17 +10,7 @@ import { launchBrowser, resetServer, serverRequests, type TestBrowser } from './
  * in one tab, remove their entries from others, and read the Files after.
  */
 
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser.close();
-});
-beforeEach(async () => {
-  await resetServer();
-});
+const suite = useBrowserSuite();
 
 const LEASE_SECONDS = 2;
 
@@ -108,7 +98,7 @@ describe('a File handed out in one tab', () => {
   it('stays readable when another tab invalidates its entry and a third tab sweeps at start-up and in cleanup()', async () => {
     const partition = 'lease-invalidate';
     const path = '/gen/64-71.nii';
-    const [{ page: viewer }, { page: other }, { page: starting }] = await Promise.all([browser.newTestPage(), browser.newTestPage(), browser.newTestPage()]);
+    const [{ page: viewer }, { page: other }, { page: starting }] = await Promise.all([suite.browser.newTestPage(), suite.browser.newTestPage(), suite.browser.newTestPage()]);
     const expected = await generatedVolumeSha256(64, 71);
     expect(await takeFile(viewer, partition, path)).toEqual({ status: 'miss', sha256: expected });
 
@@ -131,7 +121,7 @@ describe('a File handed out in one tab', () => {
   it('stays readable through clear() and a budget cut in another tab', async () => {
     const partition = 'lease-clear';
     const [a, b] = ['/gen/64-72.nii', '/gen/64-73.nii'];
-    const [{ page: viewer }, { page: other }] = await Promise.all([browser.newTestPage(), browser.newTestPage()]);
+    const [{ page: viewer }, { page: other }] = await Promise.all([suite.browser.newTestPage(), suite.browser.newTestPage()]);
     const [shaA, shaB] = await Promise.all([generatedVolumeSha256(64, 72), generatedVolumeSha256(64, 73)]);
     await takeFile(viewer, partition, a);
     await takeFile(viewer, partition, b);
@@ -150,13 +140,13 @@ describe('a File handed out in one tab', () => {
   it('keeps its file when the same bytes are stored again while the removal waits', async () => {
     const partition = 'lease-restore';
     const path = '/gen/64-74.nii';
-    const [{ page: viewer }, { page: other }] = await Promise.all([browser.newTestPage(), browser.newTestPage()]);
+    const [{ page: viewer }, { page: other }] = await Promise.all([suite.browser.newTestPage(), suite.browser.newTestPage()]);
     const expected = await generatedVolumeSha256(64, 74);
     await takeFile(viewer, partition, path);
     await openIn(other, partition);
     await run(other, partition, ['invalidate', path]);
     expect(await takeFile(other, partition, path)).toEqual({ status: 'miss', sha256: expected });
-    expect((await serverRequests(path)).filter((request) => request.method === 'GET')).toHaveLength(2);
+    expect(await serverGets(path)).toHaveLength(2);
 
     // Well past the lease: the waiting removal must see the file is referenced again.
     await new Promise((resolve) => setTimeout(resolve, (LEASE_SECONDS + 1.5) * 1000));
@@ -172,7 +162,7 @@ it('four tabs loading different volumes under a budget that forces eviction: eve
   const slices = 96;
   const volumeBytes = generatedVolumeBytes(slices);
   const maxBytes = Math.floor(2.5 * volumeBytes);
-  const pages = await Promise.all([0, 1, 2, 3].map(async () => (await browser.newTestPage()).page));
+  const pages = await Promise.all([0, 1, 2, 3].map(async () => (await suite.browser.newTestPage()).page));
   await Promise.all(pages.map((page) => openIn(page, partition, { maxBytes })));
 
   // Each tab loads its own three volumes, throttled so downloads, reads and

@@ -1,4 +1,5 @@
 export declare const DEFAULT_CHROMIUM_PATH: string;
+export declare const CHROMIUM_ARGS: string[];
 /** An executable Chromium (CHROME_PATH, else /usr/bin/chromium); throws with the fix if there is none. */
 export declare function resolveChromium(): string;
 /** The first line of `<executablePath> --version`. */

@@ -5,6 +5,18 @@ import { spawnSync } from 'node:child_process';
 
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 
+/** The switches every headless run here uses (tests and benchmarks), each with a fresh --user-data-dir. */
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox', // containers and root CI have no usable user namespaces
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 /** @returns {string} an executable Chromium; throws with the fix if there is none */
 export function resolveChromium() {
   const fromEnv = process.env.CHROME_PATH;

@@ -4,20 +4,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { chromiumVersion, resolveChromium } from '../../support/chromium.mjs';
+import { CHROMIUM_ARGS as TEST_CHROMIUM_ARGS, chromiumVersion, resolveChromium } from '../../support/chromium.mjs';
 
 export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
+  ...TEST_CHROMIUM_ARGS,
   // gc() in pages and workers: each timed case starts on a collected heap, so
   // one case's garbage (a transferred 1 GB buffer) is not billed to the next.
-  '--js-flags=--expose-gc',
+  // Without --no-flush-bytecode those forced collections would age the code
+  // under test out, and a warm call would pay for compiling it again.
+  '--js-flags=--expose-gc --no-flush-bytecode',
 ];
 
 /**

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { beforeEach, inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import type { RequestRecord } from '../../server/requestLog';
-import { resolveChromium } from '../../support/chromium.mjs';
+import { CHROMIUM_ARGS, resolveChromium } from '../../support/chromium.mjs';
 
 export type { RequestRecord };
 
@@ -16,17 +16,6 @@ export function urlFor(path: string): string {
 }
 
 export const testPageURL = urlFor('/test/browser/pages/index.html');
-
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox', // containers and root CI have no usable user namespaces
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface LaunchBrowserOptions {
   /** Extra Chromium command-line switches. */
@@ -123,6 +112,49 @@ export async function serverRequests(pathPrefix: string): Promise<RequestRecord[
   const response = await fetch(urlFor(`/__test/requests?path=${encodeURIComponent(pathPrefix)}`));
   if (!response.ok) throw new Error(`GET /__test/requests: ${response.status}`);
   return (await response.json()) as RequestRecord[];
+}
+
+/** The GET requests the test server has seen for paths starting with `pathPrefix`, oldest first. */
+export async function serverGets(pathPrefix: string): Promise<RequestRecord[]> {
+  return (await serverRequests(pathPrefix)).filter((request) => request.method === 'GET');
+}
+
+export interface BrowserSuite {
+  /** The file's Chromium, started in beforeAll and closed in afterAll. */
+  readonly browser: TestBrowser;
+  /** A test page opened in beforeAll (only with `{ page: true }`). */
+  readonly page: Page;
+}
+
+/**
+ * The setup most browser test files share: one Chromium for the file,
+ * optionally one test page, and the server's request log and fault counts
+ * reset before every test. Read `suite.page` inside tests and hooks, not at
+ * module load (it exists once beforeAll has run).
+ */
+export function useBrowserSuite(options: { page?: boolean } = {}): BrowserSuite {
+  let browser: TestBrowser | null = null;
+  let page: Page | null = null;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    if (options.page) ({ page } = await browser.newTestPage());
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    await resetServer();
+  });
+  return {
+    get browser() {
+      if (!browser) throw new Error('useBrowserSuite: the browser starts in beforeAll');
+      return browser;
+    },
+    get page() {
+      if (!page) throw new Error(options.page ? 'useBrowserSuite: the page opens in beforeAll' : 'useBrowserSuite({ page: true }) opens a page');
+      return page;
+    },
+  };
 }
 
 /** Forgets the request log and the fails=/drops= counts. */
