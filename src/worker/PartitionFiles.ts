@@ -190,7 +190,13 @@ export class PartitionFiles {
   async listBlobs(): Promise<Map<string, number>> {
     const sizes = new Map<string, number>();
     for await (const [name, handle] of this.blobs.entries()) {
-      if (handle.kind === 'file') sizes.set(name, (await (handle as FileSystemFileHandle).getFile()).size);
+      if (handle.kind !== 'file') continue;
+      try {
+        sizes.set(name, (await (handle as FileSystemFileHandle).getFile()).size);
+      } catch (error) {
+        // Removed by another tab between the listing and this look: not there any more.
+        if (!isNotFound(error)) throw error;
+      }
     }
     return sizes;
   }

@@ -73,13 +73,20 @@ function run<T>(page: Page, partition: string, action: 'clear' | 'cleanup' | 'st
   ) as Promise<T>;
 }
 
-/** The partition's stored files (blobs/) with their sizes. */
+/** The partition's stored files (blobs/) with their sizes; one removed while listing is left out. */
 function storedFiles(page: Page, partition: string): Promise<Record<string, number>> {
   return page.evaluate(async (partition) => {
     const root = await navigator.storage.getDirectory();
     const blobs = await (await (await root.getDirectoryHandle('volume-cache')).getDirectoryHandle(partition)).getDirectoryHandle('blobs');
     const sizes: Record<string, number> = {};
-    for await (const [name, handle] of blobs.entries()) sizes[name] = (await (handle as FileSystemFileHandle).getFile()).size;
+    for await (const [name, handle] of blobs.entries()) {
+      try {
+        sizes[name] = (await (handle as FileSystemFileHandle).getFile()).size;
+      } catch (error) {
+        // A lease ended and its file went between the listing and this look at it.
+        if ((error as DOMException).name !== 'NotFoundError') throw error;
+      }
+    }
     return sizes;
   }, partition);
 }

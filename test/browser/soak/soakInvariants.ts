@@ -20,7 +20,12 @@ export function readDiskState(page: Page, partition: string): Promise<DiskState>
     const root = await (await (await navigator.storage.getDirectory()).getDirectoryHandle('volume-cache')).getDirectoryHandle(partition);
     const blobs: Record<string, number> = {};
     for await (const [name, handle] of (await root.getDirectoryHandle('blobs')).entries()) {
-      blobs[name] = (await (handle as FileSystemFileHandle).getFile()).size;
+      try {
+        blobs[name] = (await (handle as FileSystemFileHandle).getFile()).size;
+      } catch (error) {
+        // A file whose lease just ended went between the listing and this look.
+        if ((error as DOMException).name !== 'NotFoundError') throw error;
+      }
     }
     const temporaries: string[] = [];
     for await (const name of (await root.getDirectoryHandle('tmp')).keys()) temporaries.push(name);

@@ -41,7 +41,12 @@ export function auditPartition(page: Page, partition: string, options: AuditOpti
         const base = await (await root.getDirectoryHandle('volume-cache')).getDirectoryHandle(partition);
         const blobs: Record<string, number> = {};
         for await (const [name, handle] of (await base.getDirectoryHandle('blobs')).entries()) {
-          blobs[name] = handle.kind === 'file' ? (await (handle as FileSystemFileHandle).getFile()).size : -1;
+          try {
+            blobs[name] = handle.kind === 'file' ? (await (handle as FileSystemFileHandle).getFile()).size : -1;
+          } catch (error) {
+            // A file whose read lease just ended went between the listing and this look.
+            if ((error as DOMException).name !== 'NotFoundError') throw error;
+          }
         }
         const tmp: string[] = [];
         for await (const name of (await base.getDirectoryHandle('tmp')).keys()) tmp.push(name);
