@@ -88,6 +88,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   const downloads = new SharedDownloads<GetResult>();
   const callerAborts = new Map<string, AbortController>();
   let commitChain: Promise<unknown> = Promise.resolve();
+  let hitBookkeeping: Promise<void> = Promise.resolve();
   let leases = new ReadLeases(null, '', 0);
   /** How long a File handed out stays readable; uncached results are kept as long. */
   let fileLeaseMs = DEFAULTS.fileLeaseSeconds * 1000;
@@ -268,6 +269,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
 
   async function evictToFit(incoming: { sha256?: string; bytes: number }, exceptKey?: string): Promise<'fits' | 'larger-than-budget' | 'no-room-beside-pinned'> {
     if (!storage) return 'fits';
+    await hitsRecorded(); // least recently used means as of every hit answered
     const { entries, maxBytes } = await budgetView((await storage.store.all()).filter((entry) => entry.key !== exceptKey));
     const decision = selectEntriesToEvict(entries, maxBytes, incoming);
     if (!decision.fits) return decision.reason;
@@ -281,6 +283,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   /** After a QuotaExceededError: evict every unpinned entry not needed right now, oldest first. */
   async function evictForQuota(): Promise<boolean> {
     if (!storage) return false;
+    await hitsRecorded();
     return withCommitLock(async () => {
       const entries = byStoredFile(await storage!.store.all());
       const decision = selectEntriesToEvict(entries, 0);
@@ -464,7 +467,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         const file = await readEntryFile(existing);
         const wanted = expectedSha256 === null || expectedSha256 === existing.sha256;
         if (file && wanted && !isExpired(existing, platform.now())) {
-          return { file, status: 'hit', entry: await countHit(existing) };
+          return { file, status: 'hit', entry: countHit(existing) };
         }
         if (file && wanted) staleFile = file;
       }
@@ -637,7 +640,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     if (!entry || isExpired(entry, platform.now()) || (expectedSha256 !== null && entry.sha256 !== expectedSha256)) return null;
     const file = await readEntryFile(entry);
     if (!file) return null;
-    return { file, status: 'hit', entry: await countHit(entry) };
+    return { file, status: 'hit', entry: countHit(entry) };
   }
 
   /**
@@ -666,23 +669,37 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
           throw error;
         }
       }
-      return { buffer, status: 'hit', entry: toPublicEntry(await countHit(entry)) };
+      return { buffer, status: 'hit', entry: toPublicEntry(countHit(entry)) };
     } finally {
       done();
     }
   }
 
-  /** Records a hit served from `entry`: its last access, and the totals. */
-  async function countHit(entry: StoredEntry): Promise<CacheEntry> {
-    const touched = await touch(entry);
-    await addTotals({ hits: 1, bytesFromCache: entry.bytes });
-    return touched;
+  /**
+   * Records a hit served from `entry` (its last access, and the totals)
+   * after the answer has gone: the two readwrite transactions are about half
+   * of a warm get. Whatever here reads or acts on them waits for them first
+   * (see hitsRecorded); other tabs see them a moment later.
+   */
+  function countHit(entry: StoredEntry): StoredEntry {
+    const accessedAt = platform.now();
+    hitBookkeeping = hitBookkeeping
+      .then(async () => {
+        await touch(entry, accessedAt);
+        await addTotals({ hits: 1, bytesFromCache: entry.bytes });
+      })
+      .catch(() => undefined);
+    return { ...entry, lastAccessedAt: accessedAt };
   }
 
-  async function touch(entry: CacheEntry): Promise<CacheEntry> {
+  /** Resolves once every hit answered so far is written down. */
+  function hitsRecorded(): Promise<void> {
+    return hitBookkeeping;
+  }
+
+  async function touch(entry: CacheEntry, at = platform.now()): Promise<CacheEntry> {
     if (!storage) return entry;
-    const now = platform.now();
-    return (await storage.store.update(entry.key, (row) => ({ ...row, lastAccessedAt: now }))) ?? entry;
+    return (await storage.store.update(entry.key, (row) => ({ ...row, lastAccessedAt: at }))) ?? entry;
   }
 
   async function computeStats(): Promise<CacheStats> {
@@ -851,7 +868,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       if (!file) {
         throw new VolumeCacheError('corrupt', 'The cached copy was missing or damaged and has been removed; it must be downloaded again.', { url: entry.url });
       }
-      return { file, entry: toPublicEntry(await countHit(entry)) };
+      return { file, entry: toPublicEntry(countHit(entry)) };
     },
 
     async pin(request, onProgress) {
@@ -903,6 +920,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     async cleanup(): Promise<CleanupReport> {
       ensureOpen();
       if (!storage) return { expired: 0, evicted: 0, temporaries: 0, orphanFiles: 0 };
+      await hitsRecorded();
       const expiredKeys = await withCommitLock(async () => {
         const keys = selectExpiredEntries(await storage!.store.all(), platform.now()).map((entry) => entry.key);
         await dropEntries(keys);
@@ -915,12 +933,14 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
 
     stats: async () => {
       ensureOpen();
+      await hitsRecorded();
       return computeStats();
     },
 
     async entries() {
       ensureOpen();
       if (!storage) return [];
+      await hitsRecorded();
       return (await storage.store.all()).sort((a, b) => b.lastAccessedAt - a.lastAccessedAt).map((entry) => toPublicEntry(entry));
     },
 
@@ -1070,6 +1090,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       for (const controller of callerAborts.values()) controller.abort();
       clearTimeout(leasedRemovals.timer);
       leases.releaseAll();
+      await hitsRecorded();
       storage?.store.close();
       storage = null;
       changes.close();
@@ -1078,6 +1099,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
 
   async function enforceBudget(): Promise<number> {
     if (!storage) return 0;
+    await hitsRecorded();
     return withCommitLock(async () => {
       const { entries, maxBytes } = await budgetView(await storage!.store.all());
       const decision = selectEntriesToEvict(entries, maxBytes);
