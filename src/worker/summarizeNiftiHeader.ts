@@ -1,26 +1,7 @@
 import { isNIFTI, readHeader } from 'nifti-reader-js';
 import { VolumeCacheError } from '../errors';
+import { niftiDatatypes } from '../derived/niftiDatatypes';
 import type { NiftiSummary } from '../types';
-
-const DATATYPE_NAMES: Record<number, string> = {
-  1: 'binary',
-  2: 'uint8',
-  4: 'int16',
-  8: 'int32',
-  16: 'float32',
-  32: 'complex64',
-  64: 'float64',
-  128: 'rgb24',
-  256: 'int8',
-  512: 'uint16',
-  768: 'uint32',
-  1024: 'int64',
-  1280: 'uint64',
-  1536: 'float128',
-  1792: 'complex128',
-  2048: 'complex256',
-  2304: 'rgba32',
-};
 
 /** Size of the fixed header for each version, read from sizeof_hdr in either byte order. */
 export function niftiHeaderSize(prefix: Uint8Array): 348 | 540 | null {
@@ -74,7 +55,7 @@ export function summarizeNiftiHeader(prefix: Uint8Array, compressed: boolean, ur
       dims,
       voxelSize: parsed.pixDims.slice(1, 4),
       datatypeCode: parsed.datatypeCode,
-      datatype: DATATYPE_NAMES[parsed.datatypeCode] ?? `code-${parsed.datatypeCode}`,
+      datatype: niftiDatatypes.get(parsed.datatypeCode)?.name ?? `code-${parsed.datatypeCode}`,
       bitsPerVoxel: parsed.numBitsPerVoxel,
       littleEndian: parsed.littleEndian,
       compressed,
