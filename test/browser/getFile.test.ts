@@ -1,25 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { launchBrowser, resetServer, serverRequests, type TestBrowser } from './support/harness';
+import { describe, expect, it } from 'vitest';
+import { serverGets, useBrowserSuite } from './support/harness';
 import { BAD_FILE_CODES, manifest, sample } from './support/manifest';
 
-let browser: TestBrowser;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  ({ page } = await browser.newTestPage());
-});
-afterAll(async () => {
-  await browser.close();
-});
-beforeEach(async () => {
-  await resetServer();
-});
+const suite = useBrowserSuite({ page: true });
 
 /** Runs cache.get in the page and reports what a test needs, including the SHA-256 of the File read back. */
 async function getInPage(partition: string, path: string, options: Record<string, unknown> = {}) {
-  return page.evaluate(
+  return suite.page.evaluate(
     async ({ partition, path, options }) => {
       const { createVolumeCache } = window.volumeCache as typeof import('../../src/index');
       const cache = await createVolumeCache({ name: partition });
@@ -68,7 +55,7 @@ describe('cold then warm load of real NIfTI files', () => {
         sha256: facts.sha256,
         nifti: { version: facts.niftiVersion, dims: facts.dims, datatypeCode: facts.datatypeCode, compressed: facts.compressed },
       });
-      const gets = (await serverRequests(path)).filter((r) => r.method === 'GET');
+      const gets = await serverGets(path);
       expect(gets).toHaveLength(1);
     });
   }
@@ -76,7 +63,7 @@ describe('cold then warm load of real NIfTI files', () => {
   it('getArrayBuffer and getCachedFile return the cached bytes without touching the network', async () => {
     const facts = sample('example4d.nii.gz');
     const path = '/data/nifti/example4d.nii.gz';
-    const result = await page.evaluate(async (path) => {
+    const result = await suite.page.evaluate(async (path) => {
       const { createVolumeCache } = window.volumeCache as typeof import('../../src/index');
       const cache = await createVolumeCache({ name: 'offline-read' });
       const before = await cache.getCachedFile(path);
@@ -95,12 +82,12 @@ describe('cold then warm load of real NIfTI files', () => {
     expect(result.bufferSha).toBe(facts.sha256);
     expect(result.cachedSha).toBe(facts.sha256);
     expect(result.stats).toMatchObject({ entries: 1, bytes: facts.bytes, downloads: 1, hits: 1, misses: 1, hitRate: 0.5, mode: 'opfs', missing: [] });
-    expect((await serverRequests(path)).filter((r) => r.method === 'GET')).toHaveLength(1);
+    expect(await serverGets(path)).toHaveLength(1);
   });
 
   it('stores the file once in OPFS, named by its SHA-256, with no temporary left', async () => {
     await getInPage('layout', '/data/nifti/functional.nii');
-    const files = await page.evaluate(async () => {
+    const files = await suite.page.evaluate(async () => {
       const root = await navigator.storage.getDirectory();
       const partition = await (await root.getDirectoryHandle('volume-cache')).getDirectoryHandle('layout');
       const list = async (name: string) => {
@@ -152,7 +139,7 @@ describe('bad input is refused with a code and caches nothing', () => {
 
 describe('bad arguments reject with invalid-argument or closed', () => {
   it('rejects each with the right code, never a bare TypeError', async () => {
-    const results = await page.evaluate(async () => {
+    const results = await suite.page.evaluate(async () => {
       const { createVolumeCache, VolumeCacheError } = window.volumeCache as typeof import('../../src/index');
       const outcome = async (run: () => Promise<unknown>) => {
         try {

@@ -1,25 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { generatedVolumeBytes, generatedVolumeSha256 } from '../server/generatedVolume';
-import { launchBrowser, resetServer, serverRequests, type TestBrowser } from './support/harness';
+import { serverGets, useBrowserSuite } from './support/harness';
 import { sample } from './support/manifest';
 import { getIgnoringFaults, listPartitionFiles } from './support/pageCache';
 
-let browser: TestBrowser;
-let page: Page;
+const suite = useBrowserSuite({ page: true });
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  ({ page } = await browser.newTestPage());
-});
-afterAll(async () => {
-  await browser.close();
-});
-beforeEach(async () => {
-  await resetServer();
-});
-
-const gets = async (prefix: string) => (await serverRequests(prefix)).filter((r) => r.method === 'GET');
+const gets = serverGets;
 
 describe('a connection dropped mid-body', () => {
   it('resumes with a Range request guarded by If-Range and ends with the right SHA-256', async () => {
@@ -27,7 +14,7 @@ describe('a connection dropped mid-body', () => {
     // Throttled so the page reads bytes as they arrive, and dropped twice:
     // Chromium may discard what it buffered but had not yet handed to the
     // reader when a connection dies, so one attempt can end with nothing read.
-    const result = await getIgnoringFaults(page, 'resume', `${path}?drop=1000000&drops=2&rate=8000000`);
+    const result = await getIgnoringFaults(suite.page, 'resume', `${path}?drop=1000000&drops=2&rate=8000000`);
     expect(result).toMatchObject({ ok: true, status: 'miss', size: generatedVolumeBytes(64), sha256: await generatedVolumeSha256(64, 1) });
     const requests = await gets(path);
     expect(requests[0]).toMatchObject({ range: null, aborted: true });
@@ -44,7 +31,7 @@ describe('a connection dropped mid-body', () => {
 
   it('restarts from zero when the server ignores ranges', async () => {
     const path = '/gen/64-2.nii';
-    const result = await getIgnoringFaults(page, 'resume-norange', `${path}?norange=1&drop=1000000&drops=1`);
+    const result = await getIgnoringFaults(suite.page, 'resume-norange', `${path}?norange=1&drop=1000000&drops=1`);
     expect(result).toMatchObject({ ok: true, size: generatedVolumeBytes(64), sha256: await generatedVolumeSha256(64, 2) });
     const requests = await gets(path);
     expect(requests).toHaveLength(2);
@@ -53,7 +40,7 @@ describe('a connection dropped mid-body', () => {
 
   it('restarts from zero without a validator to resume against', async () => {
     const path = '/gen/64-3.nii';
-    const result = await getIgnoringFaults(page, 'resume-noetag', `${path}?noetag=1&drop=1000000&drops=1`);
+    const result = await getIgnoringFaults(suite.page, 'resume-noetag', `${path}?noetag=1&drop=1000000&drops=1`);
     expect(result).toMatchObject({ ok: true, sha256: await generatedVolumeSha256(64, 3) });
     const requests = await gets(path);
     expect(requests).toHaveLength(2);
@@ -64,7 +51,7 @@ describe('a connection dropped mid-body', () => {
     const path = '/gen/8-4.nii';
     // Throttled for the same reason as above: bytes still buffered when the
     // connection ends are discarded by Chromium, not handed to the reader.
-    const result = await getIgnoringFaults(page, 'resume-short', `${path}?short=200000&rate=4000000`);
+    const result = await getIgnoringFaults(suite.page, 'resume-short', `${path}?short=200000&rate=4000000`);
     expect(result).toMatchObject({ ok: true, size: generatedVolumeBytes(8), sha256: await generatedVolumeSha256(8, 4) });
     const requests = await gets(path);
     expect(requests.length).toBeGreaterThanOrEqual(3);
@@ -74,33 +61,33 @@ describe('a connection dropped mid-body', () => {
   it('a server that keeps dropping fails with network, caches nothing, leaves no temporary file', async () => {
     const path = '/gen/16-5.nii';
     // drop=0: every attempt, resumes included, dies before its first byte, so no attempt makes progress.
-    const result = await getIgnoringFaults(page, 'keeps-dropping', `${path}?drop=0`);
+    const result = await getIgnoringFaults(suite.page, 'keeps-dropping', `${path}?drop=0`);
     expect(result).toMatchObject({ ok: false, isVolumeCacheError: true, code: 'network' });
-    expect(await listPartitionFiles(page, 'keeps-dropping')).toEqual({ blobs: [], tmp: [] });
+    expect(await listPartitionFiles(suite.page, 'keeps-dropping')).toEqual({ blobs: [], tmp: [] });
     // 1 try + 4 retries, each a real request.
     expect(await gets(path)).toHaveLength(5);
   });
 
   it('a previous good entry survives a failed refresh and is served as stale', async () => {
     const path = '/gen/16-6.nii';
-    const good = await getIgnoringFaults(page, 'keep-good', `${path}?v=1`, { ttlSeconds: 0 });
+    const good = await getIgnoringFaults(suite.page, 'keep-good', `${path}?v=1`, { ttlSeconds: 0 });
     expect(good).toMatchObject({ ok: true, status: 'miss', sha256: await generatedVolumeSha256(16, 6, 1) });
     // v=2 changes the bytes and the ETag, so the revalidation gets a 200 whose body keeps dropping.
-    const refresh = await getIgnoringFaults(page, 'keep-good', `${path}?v=2&drop=0`, { ttlSeconds: 0 });
+    const refresh = await getIgnoringFaults(suite.page, 'keep-good', `${path}?v=2&drop=0`, { ttlSeconds: 0 });
     expect(refresh).toMatchObject({ ok: true, status: 'stale', sha256: await generatedVolumeSha256(16, 6, 1) });
-    expect(await listPartitionFiles(page, 'keep-good')).toEqual({ blobs: [await generatedVolumeSha256(16, 6, 1)], tmp: [] });
+    expect(await listPartitionFiles(suite.page, 'keep-good')).toEqual({ blobs: [await generatedVolumeSha256(16, 6, 1)], tmp: [] });
   });
 });
 
 describe('responses without a usable length', () => {
   it('chunked transfer (no Content-Length) is stored whole', async () => {
-    const result = await getIgnoringFaults(page, 'chunked', '/gen/16-7.nii?chunked=1');
+    const result = await getIgnoringFaults(suite.page, 'chunked', '/gen/16-7.nii?chunked=1');
     expect(result).toMatchObject({ ok: true, size: generatedVolumeBytes(16), sha256: await generatedVolumeSha256(16, 7) });
   });
 
   it('Content-Encoding: gzip arrives decoded and is hashed and stored as received', async () => {
     const facts = sample('functional.nii');
-    const result = await getIgnoringFaults(page, 'gzip-encoding', '/data/nifti/functional.nii?gzipenc=1');
+    const result = await getIgnoringFaults(suite.page, 'gzip-encoding', '/data/nifti/functional.nii?gzipenc=1');
     expect(result).toMatchObject({ ok: true, status: 'miss', size: facts.bytes, sha256: facts.sha256, entrySha256: facts.sha256 });
   });
 });
@@ -108,7 +95,7 @@ describe('responses without a usable length', () => {
 describe('abort and sharing', () => {
   it('aborting through the signal stops the network transfer and caches nothing', async () => {
     const path = '/gen/64-8.nii';
-    const outcome = await page.evaluate(async (path) => {
+    const outcome = await suite.page.evaluate(async (path) => {
       const lib = window.volumeCache as typeof import('../../src/index');
       const cache = await lib.createVolumeCache({ name: 'abort' });
       const controller = new AbortController();
@@ -134,12 +121,12 @@ describe('abort and sharing', () => {
     await expect.poll(async () => (await gets(path))[0]?.aborted, { timeout: 3000 }).toBe(true);
     const [request] = await gets(path);
     expect(request!.bytesSent).toBeLessThan(generatedVolumeBytes(64));
-    await expect.poll(async () => (await listPartitionFiles(page, 'abort')).tmp, { timeout: 3000 }).toEqual([]);
+    await expect.poll(async () => (await listPartitionFiles(suite.page, 'abort')).tmp, { timeout: 3000 }).toEqual([]);
   });
 
   it('concurrent gets for one key share one download; one caller aborting does not stop the other', async () => {
     const path = '/gen/32-9.nii';
-    const outcome = await page.evaluate(async (path) => {
+    const outcome = await suite.page.evaluate(async (path) => {
       const lib = window.volumeCache as typeof import('../../src/index');
       const cache = await lib.createVolumeCache({ name: 'shared' });
       const leaving = new AbortController();
@@ -162,7 +149,7 @@ describe('abort and sharing', () => {
 describe('a connection that stalls', () => {
   it('is cut after stallTimeoutSeconds and resumed; the download completes with the right SHA-256', async () => {
     const path = '/gen/16-12.nii';
-    const result = await page.evaluate(async (path) => {
+    const result = await suite.page.evaluate(async (path) => {
       const lib = window.volumeCache as typeof import('../../src/index');
       const cache = await lib.createVolumeCache({ name: 'stall', stallTimeoutSeconds: 1 });
       try {
@@ -182,7 +169,7 @@ describe('a connection that stalls', () => {
   });
 
   it('a server that never sends headers fails with network after the stall timeout, caching nothing', async () => {
-    const result = await page.evaluate(async () => {
+    const result = await suite.page.evaluate(async () => {
       const lib = window.volumeCache as typeof import('../../src/index');
       const cache = await lib.createVolumeCache({ name: 'stall-headers', stallTimeoutSeconds: 1 });
       try {
@@ -195,6 +182,6 @@ describe('a connection that stalls', () => {
       }
     });
     expect(result).toEqual({ code: 'network', entries: 0 });
-    expect(await listPartitionFiles(page, 'stall-headers')).toEqual({ blobs: [], tmp: [] });
+    expect(await listPartitionFiles(suite.page, 'stall-headers')).toEqual({ blobs: [], tmp: [] });
   });
 });
