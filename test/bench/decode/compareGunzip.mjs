@@ -10,8 +10,7 @@
 // size of each generated volume, default 256), BENCH_RUNS (timed rounds,
 // default 5).
 
-import { createServer } from 'vite';
-import { launchBenchChromium, runReportingPage } from '../lib/chromium.mjs';
+import { runBenchPage } from '../lib/runBenchPage.mjs';
 import { fileURLToPath } from 'node:url';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,28 +49,8 @@ function sharedDataPlugin() {
   };
 }
 
-async function runInBrowser() {
-  const server = await createServer({
-    configFile: false,
-    root: here,
-    cacheDir: join(tmpdir(), 'volume-cache-bench-decode-vite'),
-    publicDir: false,
-    logLevel: 'warn',
-    plugins: [sharedDataPlugin()],
-    optimizeDeps: { noDiscovery: true, include: [] },
-    server: { host: '127.0.0.1', port: 0, hmr: false, ws: false, fs: { allow: [repoRoot] } },
-    worker: { format: 'es' },
-  });
-  await server.listen();
-  const { port } = server.httpServer.address();
-  const chromium = await launchBenchChromium('compare');
-  try {
-    const result = await runReportingPage(chromium.context, `http://127.0.0.1:${port}/?${params}`, TIMEOUT_MS);
-    return { result, chromium: chromium.version() };
-  } finally {
-    await chromium.close();
-    await server.close();
-  }
+function runInBrowser() {
+  return runBenchPage({ root: here, repoRoot, cacheDir: join(tmpdir(), 'volume-cache-bench-decode-vite'), plugins: [sharedDataPlugin()], query: params.toString(), timeoutMs: TIMEOUT_MS });
 }
 
 function table(headers, rows) {

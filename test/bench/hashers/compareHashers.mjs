@@ -14,8 +14,8 @@
 // playwright-core runs the worker and the results are printed as Markdown.
 // Nothing is written to disk outside the OS temp dir.
 
-import { createServer, build } from 'vite';
-import { launchBenchChromium, runReportingPage } from '../lib/chromium.mjs';
+import { build } from 'vite';
+import { runBenchPage } from '../lib/runBenchPage.mjs';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,30 +61,8 @@ async function bundleSize(entry) {
   return { raw, gz, files: files.map((f) => f.fileName) };
 }
 
-async function runInBrowser() {
-  const server = await createServer({
-    configFile: false,
-    root: here,
-    cacheDir,
-    publicDir: false,
-    logLevel: 'warn',
-    // Serve the packages' ESM as-is; no dependency pre-bundling/re-optimising
-    // (which could reload the page mid-run).
-    optimizeDeps: { noDiscovery: true, include: [] },
-    server: { host: '127.0.0.1', port: 0, hmr: false, ws: false, fs: { allow: [repoRoot] } },
-    worker: { format: 'es' },
-  });
-  await server.listen();
-  const { port } = server.httpServer.address();
-
-  const chromium = await launchBenchChromium('compare');
-  try {
-    const result = await runReportingPage(chromium.context, `http://127.0.0.1:${port}/?${params}`, TIMEOUT_MS);
-    return { result, chromium: chromium.version() };
-  } finally {
-    await chromium.close();
-    await server.close();
-  }
+function runInBrowser() {
+  return runBenchPage({ root: here, repoRoot, cacheDir, query: params.toString(), timeoutMs: TIMEOUT_MS });
 }
 
 function table(headers, rows) {
