@@ -161,6 +161,9 @@ describe('bad arguments reject with invalid-argument or closed', () => {
         badPartition: await outcome(() => createVolumeCache({ name: '../escape' })),
         negativeMaxBytesAtCreate: await outcome(() => createVolumeCache({ name: 'x', maxBytes: -1 })),
         badConcurrency: await outcome(() => cache.prefetch(['/data/nifti/functional.nii'], { concurrency: 0 })),
+        negativeFileLease: await outcome(() => createVolumeCache({ name: 'x', fileLeaseSeconds: -1 })),
+        absurdFileLease: await outcome(() => createVolumeCache({ name: 'x', fileLeaseSeconds: 1e9 })),
+        zeroStallTimeout: await outcome(() => createVolumeCache({ name: 'x', stallTimeoutSeconds: 0 })),
       };
       cache.close();
       const closed = {
