@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { generatedVolumeBytes, generatedVolumeSha256 } from '../server/generatedVolume';
-import { launchBrowser, resetServer, serverRequests, type TestBrowser } from './support/harness';
+import { serverGets, useBrowserSuite } from './support/harness';
 
-let browser: TestBrowser;
+const suite = useBrowserSuite();
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser.close();
-});
-beforeEach(async () => {
-  await resetServer();
-});
-
-const gets = async (prefix: string) => (await serverRequests(prefix)).filter((r) => r.method === 'GET');
+const gets = serverGets;
 
 /** Starts cache.get in a page and returns a promise of { status, sha256 } computed from the entry. */
 function getIn(page: Page, partition: string, path: string) {
@@ -37,7 +27,7 @@ function getIn(page: Page, partition: string, path: string) {
 it('four tabs asking for the same 200 MB volume at once cause exactly one download', async () => {
   const slices = 3052;
   const path = `/gen/${slices}-31.nii`;
-  const pages = await Promise.all([1, 2, 3, 4].map(async () => (await browser.newTestPage()).page));
+  const pages = await Promise.all([1, 2, 3, 4].map(async () => (await suite.browser.newTestPage()).page));
   // Throttled so all four are surely asking while the first is still downloading.
   const results = await Promise.all(pages.map((page) => getIn(page, 'tabs', `${path}?rate=150000000`)));
   const expected = await generatedVolumeSha256(slices, 31);
@@ -49,7 +39,7 @@ it('four tabs asking for the same 200 MB volume at once cause exactly one downlo
 });
 
 it("the service worker waits for a page worker's download of the same volume instead of starting its own", async () => {
-  const { page } = await browser.newTestPage();
+  const { page } = await suite.browser.newTestPage();
   await page.evaluate(async () => {
     const lib = window.volumeCache as typeof import('../../src/index');
     await lib.registerVolumeCacheServiceWorker({ name: 'tabs-sw', match: { pathPrefixes: ['/gen/'] }, ignoreSearchParams: ['rate'] });

@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchBrowser, resetServer, type TestBrowser } from './support/harness';
+import { useBrowserSuite } from './support/harness';
 import { sample } from './support/manifest';
 
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser.close();
-});
-beforeEach(async () => {
-  await resetServer();
-});
+const suite = useBrowserSuite();
 
 /** Partition folders in OPFS and volume-cache databases, as the page sees them. */
 function storageListing(page: Page) {
@@ -31,7 +21,7 @@ function storageListing(page: Page) {
 }
 
 it('two partitions cannot see each other’s entries', async () => {
-  const { page } = await browser.newTestPage();
+  const { page } = await suite.browser.newTestPage();
   const outcome = await page.evaluate(async () => {
     const lib = window.volumeCache as typeof import('../../src/index');
     const alice = await lib.createVolumeCache({ name: 'alice' });
@@ -52,8 +42,8 @@ it('two partitions cannot see each other’s entries', async () => {
 });
 
 it('destroy() leaves no files or database behind and closes the partition in other tabs', async () => {
-  const { page: first } = await browser.newTestPage();
-  const { page: second } = await browser.newTestPage();
+  const { page: first } = await suite.browser.newTestPage();
+  const { page: second } = await suite.browser.newTestPage();
   await second.evaluate(async () => {
     const lib = window.volumeCache as typeof import('../../src/index');
     (window as unknown as { other: unknown }).other = await lib.createVolumeCache({ name: 'logout-one' });
@@ -83,7 +73,7 @@ it('destroy() leaves no files or database behind and closes the partition in oth
 });
 
 it('clearOnLogout() removes every partition of the origin, its offline app copy and the service worker', async () => {
-  const { page } = await browser.newTestPage();
+  const { page } = await suite.browser.newTestPage();
   const report = await page.evaluate(async () => {
     const lib = window.volumeCache as typeof import('../../src/index');
     await lib.registerVolumeCacheServiceWorker({ name: 'ward-a', match: { pathPrefixes: ['/data/'] }, offlineShell: true });
@@ -108,7 +98,7 @@ it('clearOnLogout() removes every partition of the origin, its offline app copy 
 });
 
 it('a response to a request with Authorization is returned uncached unless the partition opts in', async () => {
-  const { page } = await browser.newTestPage();
+  const { page } = await suite.browser.newTestPage();
   const facts = sample('functional.nii');
   const outcome = await page.evaluate(async () => {
     const lib = window.volumeCache as typeof import('../../src/index');
@@ -130,7 +120,7 @@ it('a response to a request with Authorization is returned uncached unless the p
 });
 
 it('the service worker does not cache Authorization requests, nor private responses when shared', async () => {
-  const { page } = await browser.newTestPage();
+  const { page } = await suite.browser.newTestPage();
   const outcome = await page.evaluate(async () => {
     const lib = window.volumeCache as typeof import('../../src/index');
     await lib.registerVolumeCacheServiceWorker({ name: 'sw-rules', match: { pathPrefixes: ['/data/'] }, shared: true });
