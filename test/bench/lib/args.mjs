@@ -17,6 +17,9 @@ export const RATES = {
   '100 Mbit/s': 12_500_000,
 };
 
+/** The bench's phases, in the order they run for each size (see --phases). */
+export const PHASES = ['U', 'X', 'W', 'S', 'T'];
+
 export const USAGE = `usage: npm run bench -- [options]
 
   --sizes 10,50,200,1g  sizes to measure, in MB (10, 50, 200, 1g = 1 GiB; others: MB rounded to 64 KiB slices)
@@ -24,13 +27,15 @@ export const USAGE = `usage: npm run bench -- [options]
   --quick               sizes 10,50, 3 runs, unthrottled only
   --no-throttle         skip the 1 Gbit/s and 100 Mbit/s cases
   --no-experiments      skip the mirror variants (BYOB, coalescing, parallel hash, stall timer)
+  --phases U,X,W,S,T    only these phases (U unthrottled cold + limits + peers, X mirror experiments,
+                        W warm reads, S service workers, T throttled; default all)
   --budget X            scale the per-phase time budgets (default 1; 2 = twice as many runs for the long cases)
   --help
 
 Writes the Markdown report to stdout and test/bench/results/<timestamp>.md; progress goes to stderr.`;
 
 export function parseArgs(argv) {
-  const options = { sizes: ['10', '50', '200', '1g'], runs: 5, throttle: true, experiments: true, budget: 1, quick: false };
+  const options = { sizes: ['10', '50', '200', '1g'], runs: 5, throttle: true, experiments: true, budget: 1, quick: false, phases: new Set(PHASES) };
   const explicit = new Set();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -60,6 +65,13 @@ export function parseArgs(argv) {
       case '--no-experiments':
         options.experiments = false;
         break;
+      case '--phases': {
+        const phases = value().toUpperCase().split(',').map((s) => s.trim()).filter(Boolean);
+        const unknown = phases.filter((phase) => !PHASES.includes(phase));
+        if (phases.length === 0 || unknown.length > 0) throw new Error(`--phases takes some of ${PHASES.join(',')}`);
+        options.phases = new Set(phases);
+        break;
+      }
       case '--budget':
         options.budget = Number(value());
         if (!(options.budget > 0)) throw new Error('--budget takes a positive number');

@@ -188,7 +188,7 @@ export function renderReport({ environment: env, volumes, results, memory, phase
   for (const row of rows) {
     const phaseKey = row[0].startsWith('cold at ') ? `T:${rateLabels.find((rate) => row[0].includes(rate))}`
       : row[0].startsWith('cold unthrottled') || row[0].startsWith('cold ') ? 'U'
-      : row[0].startsWith('warm') ? 'W' : row[0].startsWith('SW') ? 'S' : null;
+      : row[0].startsWith('warm') ? 'W' : row[0].startsWith('SW 1 MiB range') ? 'S:range' : row[0].startsWith('SW') ? 'S' : null;
     const volume = labelToVolume.get(row[1]) ?? largest;
     const phase = phaseKey ? phases.get(volume.slices)?.[phaseKey] : null;
     row.push(phase && row[1] !== undefined && labelToVolume.has(row[1]) ? phase.foreignCores.toFixed(2) : '');
