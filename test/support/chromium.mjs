@@ -15,7 +15,46 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // Chromium holds back BEST_EFFORT work until "startup is complete": a visible
+  // tab loaded and idle, else 3 minutes after launch. Soft service-worker update
+  // jobs are BEST_EFFORT, and a register() of a new script URL queues behind
+  // them, so a test page kept busy from its first second could see
+  // registerVolumeCacheServiceWorker() hang until that 3-minute failsafe
+  // (chrome/browser/after_startup_task_utils.cc). A zero failsafe ends startup
+  // at launch; waitForBrowserStartup() checks that it did.
+  '--enable-features=ImprovedStartupBestEffortDelay:StartupDelayFailsafeTimeout/0s',
 ];
+
+/**
+ * Resolves once Chromium has declared startup complete (it records the
+ * Startup.AfterStartupTaskCount histogram then), so no BEST_EFFORT work
+ * (service-worker update jobs among it) is being held back.
+ * @param {import('playwright-core').BrowserContext} context
+ * @param {number} [timeoutMs]
+ */
+export async function waitForBrowserStartup(context, timeoutMs = 10_000) {
+  const page = context.pages()[0] ?? (await context.newPage());
+  const session = await context.newCDPSession(page);
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      const recorded = await session.send('Browser.getHistogram', { name: 'Startup.AfterStartupTaskCount' }).then(
+        () => true,
+        () => false,
+      );
+      if (recorded) return;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `Chromium has not finished starting up ${timeoutMs / 1000} s after launch, so it still holds back service-worker updates ` +
+            '(they would wait up to 3 minutes). The --enable-features switch in test/support/chromium.mjs no longer ends startup at once in this Chromium version.',
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await session.detach().catch(() => undefined);
+  }
+}
 
 /** @returns {string} an executable Chromium; throws with the fix if there is none */
 export function resolveChromium() {

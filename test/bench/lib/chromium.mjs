@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS as TEST_CHROMIUM_ARGS, chromiumVersion, resolveChromium } from '../../support/chromium.mjs';
+import { CHROMIUM_ARGS as TEST_CHROMIUM_ARGS, chromiumVersion, resolveChromium, waitForBrowserStartup } from '../../support/chromium.mjs';
 
 export const CHROMIUM_ARGS = [
   ...TEST_CHROMIUM_ARGS,
@@ -23,6 +23,7 @@ export async function launchBenchChromium(name) {
   const executablePath = resolveChromium();
   const userDataDir = await mkdtemp(join(os.tmpdir(), `volume-cache-bench-${name}-`));
   const context = await chromium.launchPersistentContext(userDataDir, { executablePath, headless: true, args: CHROMIUM_ARGS });
+  await waitForBrowserStartup(context);
   return {
     context,
     executablePath,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import type { RequestRecord } from '../../server/requestLog';
-import { CHROMIUM_ARGS, resolveChromium } from '../../support/chromium.mjs';
+import { CHROMIUM_ARGS, resolveChromium, waitForBrowserStartup } from '../../support/chromium.mjs';
 
 export type { RequestRecord };
 
@@ -64,12 +64,15 @@ beforeEach(({ onTestFailed }) => {
 /** Starts a headless Chromium on a fresh profile. */
 export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise<TestBrowser> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'volume-cache-chromium-'));
-  const launch = () =>
-    chromium.launchPersistentContext(userDataDir, {
+  const launch = async () => {
+    const launched = await chromium.launchPersistentContext(userDataDir, {
       executablePath: resolveChromium(),
       headless: true,
       args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
     });
+    await waitForBrowserStartup(launched);
+    return launched;
+  };
   let context = await launch();
 
   return {
