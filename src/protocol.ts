@@ -89,8 +89,8 @@ export interface ServiceWorkerEngine extends VolumeCacheEngine {
   ingest(request: EngineRequest, response: Response): Promise<GetResult>;
   /** Waits until no context holds the download lock of `key`. */
   waitForDownload(key: string): Promise<void>;
-  /** Counts a response served from the cache. */
-  recordHit(entry: CacheEntry, kind: 'hit' | 'stale'): Promise<void>;
+  /** Counts a response served from the cache, whose body carried `bodyBytes` of it (a range's length, 0 for HEAD). */
+  recordHit(entry: CacheEntry, kind: 'hit' | 'stale', bodyBytes: number): Promise<void>;
   /** Counts a volume request that went to the network uncached. */
   recordPassThrough(): Promise<void>;
   setServiceWorkerStatus(status: ServiceWorkerStatus): Promise<void>;

@@ -215,6 +215,7 @@ export interface CacheStats {
   pinnedBytes: number;
   downloads: number;
   bytesFromNetwork: number;
+  /** Bytes served from the cache: the whole file for a page-API hit, the body of each service-worker answer (a range counts its length, HEAD nothing). */
   bytesFromCache: number;
   evictions: number;
   revalidations: number;

@@ -4,7 +4,7 @@ import type { EngineRequest, ServiceWorkerEngine } from '../protocol';
 import type { ServiceWorkerStatus } from '../types';
 import type { ServiceWorkerConfig } from './serviceWorkerConfig';
 import { splitBody } from './splitBody';
-import { notAvailableOfflineResponse, responseFromEntry, withCacheHeader, type StoredContent } from './volumeResponses';
+import { bodyBytesOf, notAvailableOfflineResponse, responseFromEntry, withCacheHeader, type StoredContent } from './volumeResponses';
 
 export interface VolumeRequestContext {
   request: Request;
@@ -24,6 +24,7 @@ export function createVolumeRequestHandler(
   mode: ServiceWorkerStatus['mode'],
   fetchFromNetwork: (request: Request) => Promise<Response> = (request) => fetch(request),
 ): (context: VolumeRequestContext) => Promise<Response> {
+  if (!engine || mode === 'pass-through') return ({ request }) => fetchFromNetwork(request);
   const keyOf = cacheKeyIgnoring(config.ignoreSearchParams);
   /**
    * Misses this service worker is fetching to cache, by key. The engine's
@@ -40,9 +41,19 @@ export function createVolumeRequestHandler(
     };
   };
 
+  /**
+   * Answers from the stored file and counts the hit. The response is built
+   * first and the count (two IndexedDB writes) waits for it, so counting
+   * never delays the bytes a viewer is waiting for.
+   */
+  const answerFromStore = (request: Request, stored: Stored, state: 'hit' | 'stale', waitUntil: VolumeRequestContext['waitUntil']): Promise<Response> => {
+    const response = responseFromEntry(request, stored.entry, contentOf(stored), state);
+    waitUntil(response.then((answer) => engine.recordHit(stored.entry, state, bodyBytesOf(request, answer))).catch(() => undefined));
+    return response;
+  };
+
   return async ({ request, waitUntil }) => {
     const url = new URL(request.url);
-    if (!engine || mode === 'pass-through') return fetchFromNetwork(request);
     const key = keyOf(url);
     // The cache engine's own requests (a page's cache worker downloading,
     // resuming or revalidating) go straight to the network.
@@ -61,10 +72,7 @@ export function createVolumeRequestHandler(
       if (!inFlight && !missesInFlight.has(key)) break;
     }
 
-    if (stored && (stored.fresh || request.method === 'HEAD')) {
-      waitUntil(engine.recordHit(stored.entry, 'hit').catch(() => undefined));
-      return responseFromEntry(request, stored.entry, contentOf(stored), 'hit');
-    }
+    if (stored && (stored.fresh || request.method === 'HEAD')) return answerFromStore(request, stored, 'hit', waitUntil);
 
     if (stored) {
       const stale = stored;
@@ -78,8 +86,7 @@ export function createVolumeRequestHandler(
         try {
           return await fetchFromNetwork(request);
         } catch {
-          waitUntil(engine.recordHit(stale.entry, 'stale').catch(() => undefined));
-          return responseFromEntry(request, stale.entry, contentOf(stale), 'stale');
+          return answerFromStore(request, stale, 'stale', waitUntil);
         }
       }
     }
@@ -104,7 +111,9 @@ export function createVolumeRequestHandler(
   };
 }
 
-function contentOf(stored: { file: File | null; stored: Blob; encryptionKey: CryptoKey | null }): StoredContent {
+type Stored = NonNullable<Awaited<ReturnType<ServiceWorkerEngine['lookup']>>>;
+
+function contentOf(stored: Stored): StoredContent {
   return stored.file ? { file: stored.file } : { stored: stored.stored, encryptionKey: stored.encryptionKey! };
 }
 

@@ -35,6 +35,12 @@ export async function responseFromEntry(request: Request, entry: CacheEntry, con
   return new Response(slice(range.start, range.end), { status: 206, statusText: 'Partial Content', headers });
 }
 
+/** How many bytes of the volume a response built by responseFromEntry carries in its body. */
+export function bodyBytesOf(request: Request, response: Response): number {
+  if (request.method === 'HEAD' || response.status === 416) return 0;
+  return Number(response.headers.get('Content-Length') ?? 0);
+}
+
 /** A miss while the network is unreachable: a clear answer instead of a hang or a bare network error. */
 export function notAvailableOfflineResponse(url: string): Response {
   const body = {

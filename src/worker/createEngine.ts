@@ -1053,9 +1053,9 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       await platform.locks.request(downloadLockName(partition, key), async () => undefined);
     },
 
-    async recordHit(entry, kind) {
+    async recordHit(entry, kind, bodyBytes) {
       await touch(entry);
-      await addTotals(kind === 'stale' ? { hits: 1, stale: 1, bytesFromCache: entry.bytes } : { hits: 1, bytesFromCache: entry.bytes });
+      await addTotals(kind === 'stale' ? { hits: 1, stale: 1, bytesFromCache: bodyBytes } : { hits: 1, bytesFromCache: bodyBytes });
     },
 
     async recordPassThrough() {

@@ -202,6 +202,37 @@ describe('ranges and HEAD from a cached 300 MB volume', () => {
     });
   }
 
+  it('40 ranges at once are each right, and each is counted as a hit of its own length', async () => {
+    type Totals = { hits: number; bytesFromCache: number };
+    const lastAccess = async () => (await pageCacheCall<{ key: string; lastAccessedAt: number }[]>(page, 'entries', [])).find((e) => e.key.endsWith(path))!.lastAccessedAt;
+    const before = await pageCacheCall<Totals>(page, 'stats', []);
+    const accessedBefore = await lastAccess();
+    const MiB = 1 << 20;
+    const answers = await page.evaluate(
+      async ({ path, MiB }) =>
+        Promise.all(
+          Array.from({ length: 40 }, async (_, i) => {
+            const response = await fetch(path, { headers: { Range: `bytes=${i * MiB}-${(i + 1) * MiB - 1}` } });
+            const body = await response.arrayBuffer();
+            return { status: response.status, cache: response.headers.get('X-Volume-Cache'), size: body.byteLength, sha256: await window.sha256Hex(body) };
+          }),
+        ),
+      { path, MiB },
+    );
+    for (const [i, answer] of answers.entries()) {
+      expect(answer).toEqual({ status: 206, cache: 'hit', size: MiB, sha256: await expectedSlice(slices, seed, i * MiB, (i + 1) * MiB - 1) });
+    }
+    // Counted after each response is built, so the totals settle a moment later.
+    await expect
+      .poll(async () => {
+        const after = await pageCacheCall<Totals>(page, 'stats', []);
+        return { hits: after.hits - before.hits, bytesFromCache: after.bytesFromCache - before.bytesFromCache };
+      })
+      .toEqual({ hits: 40, bytesFromCache: 40 * MiB });
+    expect(await lastAccess()).toBeGreaterThan(accessedBefore);
+    expect(await gets(path)).toHaveLength(0);
+  });
+
   it('an unsatisfiable range gets 416 with the length', async () => {
     const result = await viewerFetch(page, path, { Range: `bytes=${size}-` });
     expect(result).toMatchObject({ status: 416, contentRange: `bytes */${size}` });
