@@ -67,6 +67,23 @@ export class ReadLeases {
     });
   }
 
+  /**
+   * The file last opened under the lease held here on `name`, if that was at
+   * most `maxAgeMs` ago. The lease has been unbroken since, so nobody removed
+   * or replaced the file in between; reusing it spares a file open per request
+   * when a viewer asks for many ranges of one volume.
+   */
+  recentlyOpened(name: string, maxAgeMs: number): Blob | null {
+    const opened = this.held.get(name)?.opened;
+    return opened && Date.now() - opened.at <= maxAgeMs ? opened.file : null;
+  }
+
+  /** Remembers `file` as opened now under the lease held here on `name` (forgotten when the lease ends). */
+  keepOpened(name: string, file: Blob): void {
+    const lease = this.held.get(name);
+    if (lease && !lease.over) lease.opened = { file, at: Date.now() };
+  }
+
   /** Ends every lease held here (the cache is closing). */
   releaseAll(): void {
     for (const lease of this.held.values()) lease.end();
@@ -81,6 +98,8 @@ class Lease {
   private ended = false;
   /** Set the moment the lease stops protecting (its lock is then being released). */
   over = false;
+  /** A file opened while this lease protected it (see ReadLeases.recentlyOpened). */
+  opened: { file: Blob; at: number } | null = null;
 
   constructor(public expiresAt: number) {}
 
@@ -89,6 +108,7 @@ class Lease {
     return new Promise<void>((resolve) => {
       this.finish = () => {
         this.over = true;
+        this.opened = null;
         clearTimeout(this.timer);
         resolve();
       };
@@ -105,6 +125,7 @@ class Lease {
   end(): void {
     this.ended = true;
     this.over = true;
+    this.opened = null;
     this.finish();
   }
 }

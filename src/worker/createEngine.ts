@@ -60,6 +60,12 @@ interface Storage {
 /** Bumped when decoding changes, so stored decoded copies from an older decoder are not reused. */
 const DECODER_VERSION = 1;
 const THUMBNAIL_VERSION = 1;
+/**
+ * How long the service worker reuses a stored file it opened for one request
+ * for the next ones (see ReadLeases.recentlyOpened). It also bounds how long
+ * damage done to the file on disk behind the cache's back goes unnoticed.
+ */
+const REUSE_OPENED_FILE_MS = 2000;
 
 /**
  * The cache engine: runs in the dedicated worker (or, as a fallback, on the
@@ -168,12 +174,20 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     }
   }
 
-  /** The stored bytes of an entry as on disk (encrypted or not), after the checks that need no key. */
-  async function openStoredFile(entry: StoredEntry): Promise<File | null> {
+  /**
+   * The stored bytes of an entry as on disk (encrypted or not), after the
+   * checks that need no key. With `reuseRecent`, a file this context opened
+   * and checked moments ago under a still-held lease is returned as it is.
+   */
+  async function openStoredFile(entry: StoredEntry, { reuseRecent = false } = {}): Promise<Blob | null> {
     if (!storage) return null;
+    const name = storedName(entry);
     // Leased first: from here until the lease ends no tab removes the file under the reader.
-    await leases.hold(storedName(entry));
-    const blob = await storage.files.readBlob(storedName(entry));
+    await leases.hold(name);
+    const reuse = reuseRecent && !verifyOnRead;
+    const recent = reuse ? leases.recentlyOpened(name, REUSE_OPENED_FILE_MS) : null;
+    if (recent) return recent;
+    const blob = await storage.files.readBlob(name);
     if (!blob && !(await isCurrent(entry))) return null; // Evicted or replaced since the row was read: a miss, not damage.
     let damaged = blob === null || blob.size !== (encryptionKey ? storedSize(entry.bytes) : entry.bytes);
     if (!damaged && verifyOnRead && blob && !encryptionKey) damaged = (await sha256OfBlob(blob)) !== entry.sha256;
@@ -181,6 +195,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       await dropDamaged(entry, blob !== null);
       return null;
     }
+    if (reuse) leases.keepOpened(name, blob);
     return blob;
   }
 
@@ -1018,7 +1033,8 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       if (!storage) return null;
       const entry = await storage.store.get(key);
       if (!entry) return null;
-      const stored = await openStoredFile(entry);
+      // The service worker's lookups: a viewer's burst of ranges opens the file once.
+      const stored = await openStoredFile(entry, { reuseRecent: true });
       if (!stored) return null;
       const fresh = !isExpired(entry, platform.now());
       const file = encryptionKey ? null : fileFor(entry, stored);

@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { generatedVolumeBytes, generatedVolumeSha256, generatedVolumeSource } from '../server/generatedVolume';
 import { launchBrowser, resetServer, serverRequests, type TestBrowser } from './support/harness';
 import { sample } from './support/manifest';
+import { tamperWithBlob } from './support/policyHelpers';
 
 let browser: TestBrowser;
 let page: Page;
@@ -165,6 +166,26 @@ describe('drop-in cache for plain fetch()', () => {
     const keys = await entryKeys(page);
     expect(keys).not.toContain(noStore);
     expect(keys).not.toContain(missing);
+  });
+});
+
+describe('a stored file damaged on disk', () => {
+  it('is noticed by the first request after the reuse window: dropped, fetched again, then a hit', async () => {
+    const path = '/gen/2-77.nii';
+    const expected = { status: 200, size: generatedVolumeBytes(2), sha256: await generatedVolumeSha256(2, 77) };
+    expect(await viewerFetch(page, path)).toMatchObject({ ...expected, cache: 'miss' });
+    await expect.poll(() => entryKeys(page), { timeout: 10_000 }).toContain(path);
+    // A hit opens the file; the next requests within 2 s may reuse it unchecked.
+    expect(await viewerFetch(page, path)).toMatchObject({ ...expected, cache: 'hit' });
+    const corruptBefore = (await pageCacheCall<{ corrupt: number }>(page, 'stats', [])).corrupt;
+    expect(await tamperWithBlob(page, 'sw', expected.sha256, 'shorter')).toEqual({ before: expected.size, after: expected.size - 1000 });
+
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect(await viewerFetch(page, path)).toMatchObject({ ...expected, cache: 'miss' });
+    expect((await pageCacheCall<{ corrupt: number }>(page, 'stats', [])).corrupt).toBe(corruptBefore + 1);
+    await expect.poll(() => entryKeys(page), { timeout: 10_000 }).toContain(path);
+    expect(await viewerFetch(page, path)).toMatchObject({ ...expected, cache: 'hit' });
+    expect(await gets(path)).toHaveLength(2);
   });
 });
 
