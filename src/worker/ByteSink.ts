@@ -15,8 +15,17 @@ export interface ByteSink {
   discard(): Promise<void>;
 }
 
+/**
+ * How much a SyncAccessHandle sink writes between flushes. Flushing only at
+ * the end made the last step of a cold download write all of it to disk at
+ * once (about 100 ms for 200 MB here) while the caller waited; flushing as
+ * it goes does that work while the network is still delivering.
+ */
+export const FLUSH_EVERY_BYTES = 32 * 1024 * 1024;
+
 export async function openSyncAccessSink(handle: FileSystemFileHandle): Promise<ByteSink> {
   const access = await handle.createSyncAccessHandle();
+  let unflushed = 0;
   let open = true;
   const release = (): void => {
     if (open) {
@@ -30,6 +39,11 @@ export async function openSyncAccessSink(handle: FileSystemFileHandle): Promise<
       // write() may write less than asked on some implementations; loop until done.
       while (written < chunk.byteLength) {
         written += access.write(chunk.subarray(written), { at: offset + written });
+      }
+      unflushed += written;
+      if (unflushed >= FLUSH_EVERY_BYTES) {
+        unflushed = 0;
+        access.flush();
       }
     },
     truncate: (length) => access.truncate(length),
