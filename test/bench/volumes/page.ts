@@ -34,7 +34,11 @@ async function thumbnailsSettled(): Promise<void> {
 const pageCalls = {
   /** Starts the library's worker (untimed), so cold gets time only the download. */
   async cacheOpen(name: string): Promise<unknown> {
-    cache = await createVolumeCache({ name, maxBytes: 16 * 1024 ** 3 });
+    // No read lease: clear() between cases then removes the file at once.
+    // With the default 60 s lease the file a cold get handed out outlived
+    // the clear, and the next "cold" download found its bytes already stored
+    // (dropping its own copy instead of committing it: a case no first visit has).
+    cache = await createVolumeCache({ name, maxBytes: 16 * 1024 ** 3, fileLeaseSeconds: 0 });
     return (await cache.stats()).mode;
   },
   /** getFile() cold: download, hash, write, validate, commit. Uses get() for the entry's SHA-256 (getFile is get().file). */
