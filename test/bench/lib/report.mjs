@@ -30,6 +30,7 @@ function table(headers, rows, align) {
 const CASES = [
   ['Limits', 'limit.serverNode', 'the server alone: Node fetch, drained (once, before the browser cases)'],
   ['Limits', 'limit.drain', 'fetch, body drained, nothing kept (worker)'],
+  ['Limits', 'limit.drainByob', 'fetch, body read BYOB into one reused 1 MiB buffer, nothing kept (worker)'],
   ['Limits', 'limit.arrayBuffer', 'fetch → arrayBuffer() (worker)'],
   ['Limits', 'limit.sha256', 'SHA-256, hash-wasm, 1 MiB updates, bytes in memory (worker)'],
   ['Limits', 'limit.opfsRead', 'OPFS read-only SyncAccessHandle.read into one buffer (worker)'],
@@ -180,7 +181,8 @@ export function renderReport({ environment: env, volumes, results, memory, phase
     rows.push([
       `cold ${is1GB ? '1 GB' : largest.label} download ≤ 64 MiB peak RSS over baseline (renderer and browser, each)`,
       largest.label,
-      `renderer ${mib(worst.renderer)}, browser ${mib(worst.browser)} (sum sampled together ${mib(worst.sum)}; worst of ${coldMemory.length} runs)`,
+      `renderer ${mib(worst.renderer)}, browser ${mib(worst.browser)} (sum sampled together ${mib(worst.sum)}; worst of ${coldMemory.length} runs)` +
+        (memory['limit.drainByob'] ? `; reading the body alone (BYOB, nothing kept): renderer ${mib(worstGrowth(memory['limit.drainByob']).renderer)}` : ''),
       is1GB ? verdict(worst.renderer <= 64 * MiB && worst.browser <= 64 * MiB) : `${verdict(worst.renderer <= 64 * MiB && worst.browser <= 64 * MiB)} at ${largest.label} (1 GB not run)`,
     ]);
   }

@@ -285,6 +285,25 @@ const api = {
     return { ms: now() - started, bytes };
   },
 
+  /**
+   * Limit: fetch with the body read BYOB into one reused 1 MiB buffer,
+   * nothing kept: what reading a body at all costs in renderer memory, the
+   * floor under the cold path's (which reads the same way).
+   */
+  async drainByob(url: string): Promise<Timed> {
+    const started = now();
+    const reader = (await fetchOk(url)).body!.getReader({ mode: 'byob' });
+    let buffer = new ArrayBuffer(1024 * 1024);
+    let bytes = 0;
+    for (;;) {
+      const { done, value } = await reader.read(new Uint8Array(buffer));
+      if (done) break;
+      bytes += value.byteLength;
+      buffer = value.buffer as ArrayBuffer;
+    }
+    return { ms: now() - started, bytes };
+  },
+
   /** Limit: fetch → arrayBuffer(), the bytes in one buffer in this worker. */
   async arrayBuffer(url: string, cache: RequestCache = 'no-store'): Promise<Timed> {
     const started = now();
