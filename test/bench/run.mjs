@@ -314,6 +314,7 @@ async function measureVolume(volume) {
   const expectSha = (what, sha256) => check(sha256 === volume.sha256, `${volume.label} ${what}: SHA-256 ${sha256}, expected ${volume.sha256}`);
   const cold = (target, id) => async (done) => {
     const sample = await watched(volume, id, () => main.call('coldGet', target));
+    await main.call('thumbnailsSettled');
     check(sample.status === 'miss', `${volume.label} ${id}: status ${sample.status}, expected miss`);
     expectBytes(id, sample.bytes);
     expectSha(id, sample.sha256);
@@ -362,6 +363,7 @@ async function measureVolume(volume) {
   // W: warm reads of a stored volume.
   if (phaseOn('W')) {
     const stored = await main.call('coldGet', url);
+    await main.call('thumbnailsSettled');
     check(stored.status === 'miss', `${volume.label} warm setup: status ${stored.status}`);
     expectSha('warm setup', stored.sha256);
     expectBytes('OPFS limit setup', await main.call('opfsStore', url, 'volume'));

@@ -46,8 +46,11 @@ const pageCalls = {
     const started = now();
     const { file, status, entry } = await opened().get(url);
     const ms = now() - started;
-    await thumbnailsSettled();
     return { ms, bytes: file.size, status, sha256: entry?.sha256 ?? '' };
+  },
+  /** Waits for the background thumbnail a cold get scheduled (untimed, and outside the memory watch: its decoding is not the download's). */
+  async thumbnailsSettled(): Promise<void> {
+    await thumbnailsSettled();
   },
   /** getArrayBuffer() of a cached entry, the bytes transferred to this page. */
   async warmArrayBuffer(url: string): Promise<Timed> {
