@@ -1071,7 +1071,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
 
     async recordHit(entry, kind, bodyBytes) {
       await touch(entry);
-      await addTotals(kind === 'stale' ? { hits: 1, stale: 1, bytesFromCache: bodyBytes } : { hits: 1, bytesFromCache: bodyBytes });
+      await addTotals({ hits: 1, bytesFromCache: bodyBytes, ...(kind === 'stale' ? { stale: 1 } : {}) });
     },
 
     async recordPassThrough() {

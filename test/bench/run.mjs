@@ -328,13 +328,14 @@ async function measureVolume(volume) {
     done(id, sample);
     await main.call('clearMirror');
   };
-  const plain = (id, call, ...args) => async (done) => {
-    // The drains are watched too: what reading a body at all costs in memory is the cold path's floor.
-    const sample = id.startsWith('limit.drain') ? await watched(volume, id, () => main.call(call, ...args)) : await main.call(call, ...args);
+  const checked = (id, sample, done) => {
     expectBytes(id, sample.bytes);
     if (sample.sha256 !== undefined) expectSha(id, sample.sha256);
     done(id, sample);
   };
+  const plain = (id, call, ...args) => async (done) => checked(id, await main.call(call, ...args), done);
+  // A drain's memory is watched too: what reading a body at all costs is the floor under the cold path's.
+  const drain = (id, call) => async (done) => checked(id, await watched(volume, id, () => main.call(call, url)), done);
   const storeRead = (id, call) => async (done) => {
     const sample = await main.call(call, url);
     expectBytes(id, sample.bytes);
@@ -345,8 +346,8 @@ async function measureVolume(volume) {
   const phaseOn = (key) => options.phases.has(key);
   // U: unthrottled cold paths, limits and the store-then-read peers.
   if (phaseOn('U')) await runPhase(volume, 'U', 'unthrottled', [
-    plain('limit.drain', 'drain', url),
-    plain('limit.drainByob', 'drainByob', url),
+    drain('limit.drain', 'drain'),
+    drain('limit.drainByob', 'drainByob'),
     plain('limit.arrayBuffer', 'arrayBuffer', url),
     plain('limit.sha256', 'sha256', url),
     cold(url, 'vc.cold'),
