@@ -8,6 +8,13 @@ import { volumeRoutes } from './volumeRoutes.ts';
 export interface TestServerOptions {
   /** Folder holding nifti/, bad/ and manifest.json; defaults to the shared data set. */
   dataDir?: string;
+  /**
+   * Keep each generated volume's bytes in memory once produced (the bench: its
+   * server shares the cores with the browser it measures, and a real static
+   * server costs a copy, not a generation). Off for tests, which use many
+   * volumes once each.
+   */
+  keepGeneratedBytes?: boolean;
 }
 
 /**
@@ -15,7 +22,7 @@ export interface TestServerOptions {
  * pages, the library under test and the data share one origin (no CORS, and
  * OPFS/WebCrypto get the secure context 127.0.0.1 provides).
  */
-export function testServerPlugin({ dataDir = sharedDataDir }: TestServerOptions = {}): Plugin {
+export function testServerPlugin({ dataDir = sharedDataDir, keepGeneratedBytes = false }: TestServerOptions = {}): Plugin {
   return {
     name: 'volume-cache-test-server',
     configureServer(server) {
@@ -23,7 +30,8 @@ export function testServerPlugin({ dataDir = sharedDataDir }: TestServerOptions 
       const budget = new FaultBudget();
       // Added directly (not from a returned hook) so these run before Vite's own middlewares.
       server.middlewares.use(testControlRoutes(log, budget));
-      server.middlewares.use(volumeRoutes({ dataDir, log, budget }));
+      const generatedChunks = keepGeneratedBytes ? new Map<string, Uint8Array>() : undefined;
+      server.middlewares.use(volumeRoutes({ dataDir, log, budget, generatedChunks }));
     },
   };
 }

@@ -5,7 +5,7 @@ import type { ByteSource } from './byteSource.ts';
 import type { FaultBudget } from './faultBudget.ts';
 import { parseFaults, type Faults } from './faults.ts';
 import { generatedGzipVolumeSource, isValidGzipVolumeSlices } from './generatedGzipVolume.ts';
-import { generatedVolumeSource, isValidGeneratedVolumeSpec } from './generatedVolume.ts';
+import { generatedVolumeSource, isValidGeneratedVolumeSpec, type GeneratedChunkCache, type GeneratedVolumeSpec } from './generatedVolume.ts';
 import type { RequestLog } from './requestLog.ts';
 import { serveBytes } from './serveBytes.ts';
 import { sharedDataFile } from './sharedDataFile.ts';
@@ -14,6 +14,8 @@ export interface VolumeRoutesState {
   dataDir: string;
   log: RequestLog;
   budget: FaultBudget;
+  /** Set when generated volumes are kept in memory once produced (TestServerOptions.keepGeneratedBytes). */
+  generatedChunks?: GeneratedChunkCache;
 }
 
 const DATA_PATH = /^\/data\/(nifti|bad)\/([^/]+)$/;
@@ -86,7 +88,7 @@ async function handle(
   }
 
   const version = faults.versions ? faults.versions[Math.min(state.budget.seen(`version ${urlKey}`, isGet), faults.versions.length - 1)]! : 1;
-  const source = await resolveSource(state.dataDir, url, version, faults.label);
+  const source = await resolveSource(state, url, version, faults.label);
   if (!source) {
     onBodyBytes(sendText(response, 404, 'no such test file\n', request.method));
     return;
@@ -99,7 +101,12 @@ async function handle(
   });
 }
 
-async function resolveSource(dataDir: string, url: URL, version: number, label: number | undefined): Promise<ByteSource | undefined> {
+async function resolveSource(
+  { dataDir, generatedChunks }: VolumeRoutesState,
+  url: URL,
+  version: number,
+  label: number | undefined,
+): Promise<ByteSource | undefined> {
   const data = DATA_PATH.exec(url.pathname);
   if (data) {
     const [, folder, name = ''] = data;
@@ -112,7 +119,7 @@ async function resolveSource(dataDir: string, url: URL, version: number, label: 
   const spec = specOf(version);
   if (!isValidGeneratedVolumeSpec(spec) || (gzip && !isValidGzipVolumeSlices(spec.slices))) return undefined;
   if (label !== undefined && !isValidGeneratedVolumeSpec(specOf(label))) return undefined;
-  const sourceOf = gzip ? generatedGzipVolumeSource : generatedVolumeSource;
+  const sourceOf = gzip ? generatedGzipVolumeSource : (v: GeneratedVolumeSpec) => generatedVolumeSource(v, generatedChunks);
   const source = sourceOf(spec);
   if (label === undefined) return source;
   const labelled = sourceOf(specOf(label));
