@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchBrowser, resetServer, serverRequests, type TestBrowser } from './support/harness';
+import { expect, it } from 'vitest';
+import { serverGets, useBrowserSuite } from './support/harness';
 import { sample } from './support/manifest';
 
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  await resetServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser.close();
-});
+const suite = useBrowserSuite();
 
 it('getCachedVolume, getCacheStats and clearCache work on one default cache', async () => {
-  const { page } = await browser.newTestPage();
+  const { page } = await suite.browser.newTestPage();
   const facts = sample('functional.nii');
   const outcome = await page.evaluate(async () => {
     const lib = window.volumeCache as typeof import('../../src/index');
@@ -35,5 +27,5 @@ it('getCachedVolume, getCacheStats and clearCache work on one default cache', as
     stats: { hits: 1, misses: 1, entries: 1 },
     entriesAfterClear: 0,
   });
-  expect((await serverRequests('/data/nifti/functional.nii')).filter((r) => r.method === 'GET')).toHaveLength(1);
+  expect(await serverGets('/data/nifti/functional.nii')).toHaveLength(1);
 });

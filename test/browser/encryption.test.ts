@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { generatedVolumeBytes, generatedVolumeSha256, generatedVolumeSource } from '../server/generatedVolume';
-import { launchBrowser, resetServer, serverRequests, type TestBrowser } from './support/harness';
+import { launchBrowser, resetServer, serverGets, type TestBrowser } from './support/harness';
 import { sample } from './support/manifest';
 
 let browser: TestBrowser;
@@ -133,7 +133,7 @@ describe('encryption at rest', () => {
     const again = await encryptedGet('enc-tamper', path);
     expect(again).toMatchObject({ status: 'miss', sha256: expected });
     expect(again.corrupt).toBe(1);
-    expect((await serverRequests(path)).filter((r) => r.method === 'GET')).toHaveLength(2);
+    expect(await serverGets(path)).toHaveLength(2);
   });
 
   it('opening with another key, without the key, or a plain partition with a key fails with key-mismatch', async () => {
@@ -209,7 +209,7 @@ describe('encrypted entries through the service worker', () => {
       return { status: response.status, cache: response.headers.get('X-Volume-Cache'), sha256: await window.sha256Hex(await response.arrayBuffer()) };
     }, path);
     expect(result).toEqual({ status: 200, cache: 'hit', sha256: await generatedVolumeSha256(slices, seed) });
-    expect((await serverRequests(path)).filter((r) => r.method === 'GET')).toHaveLength(0);
+    expect(await serverGets(path)).toHaveLength(0);
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { generatedVolumeBytes, generatedVolumeSha256 } from '../server/generatedVolume';
-import { baseURL, launchBrowser, resetServer, serverRequests, type TestBrowser } from './support/harness';
+import { baseURL, launchBrowser, resetServer, serverGets, type TestBrowser } from './support/harness';
 import { openPatchedPage, plantLeftovers, REMOVE_OPFS, removeOpfsInWorkerPrelude } from './support/lifecyclePages';
 import { sample } from './support/manifest';
 import { listPartitionFiles } from './support/pageCache';
@@ -27,7 +27,6 @@ beforeEach(async () => {
   await resetServer();
 });
 
-const gets = async (prefix: string) => (await serverRequests(prefix)).filter((r) => r.method === 'GET');
 
 const TOTALS = ['hits', 'misses', 'downloads', 'bytesFromNetwork', 'bytesFromCache', 'evictions', 'revalidations', 'stale', 'uncached', 'corrupt'] as const;
 
@@ -58,7 +57,7 @@ describe('restart persistence', () => {
       expect(before.pinned).toBe(true);
       expect(before.config).toEqual({ maxBytes: 64_000_000, defaultTtlSeconds: 3600 });
       expect(before.stats).toMatchObject({ entries: 2, hits: 1, misses: 2, downloads: 2, maxBytes: 64_000_000, defaultTtlSeconds: 3600 });
-      const getsBefore = (await gets(plain)).length + (await gets(pinned)).length;
+      const getsBefore = (await serverGets(plain)).length + (await serverGets(pinned)).length;
       expect(getsBefore).toBe(2);
 
       const browserBefore = findBrowserProcess(own.userDataDir);
@@ -106,7 +105,7 @@ describe('restart persistence', () => {
         { status: 'hit', size: sample('avg152T1_LR_nifti.nii').bytes, sha256: sample('avg152T1_LR_nifti.nii').sha256, pinned: true },
       ]);
       expect(after.statsAfterGets).toMatchObject({ hits: before.stats.hits + 2, misses: before.stats.misses, downloads: before.stats.downloads, bytesFromNetwork: before.stats.bytesFromNetwork });
-      expect((await gets(plain)).length + (await gets(pinned)).length).toBe(getsBefore);
+      expect((await serverGets(plain)).length + (await serverGets(pinned)).length).toBe(getsBefore);
     } finally {
       await own.close();
     }
@@ -158,14 +157,14 @@ describe('start-up sweep of leftovers', () => {
       },
       { partition, path },
     );
-    await expect.poll(async () => (await gets(path))[0]?.bytesSent ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await serverGets(path))[0]?.bytesSent ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
     const during = await listPartitionFiles(page, partition);
     expect(during.tmp).toHaveLength(1);
     expect(during.tmp[0]).toMatch(/^download-[0-9a-f-]{36}\.part$/);
     await doomed.page.close();
 
     // The file outlives the page that was writing it (nothing could remove it)...
-    await expect.poll(async () => (await gets(path))[0]?.done, { timeout: 10_000 }).toBe(true);
+    await expect.poll(async () => (await serverGets(path))[0]?.done, { timeout: 10_000 }).toBe(true);
     expect((await listPartitionFiles(page, partition)).tmp).toEqual(during.tmp);
     // ...until a cache starts on the partition.
     await page.evaluate(async (partition) => {
@@ -300,7 +299,7 @@ describe('a large file streams with bounded renderer memory', () => {
     expectBounded('warm get', warmMemory);
     expect(readBack).toEqual({ read: bytes, sha256: await expectedSha, slices: [true, true] });
     // One full GET (the cold download); the others are the two range reads of the slice check.
-    expect((await gets(path)).filter((r) => r.range === null)).toHaveLength(1);
+    expect((await serverGets(path)).filter((r) => r.range === null)).toHaveLength(1);
   });
 });
 
@@ -350,7 +349,7 @@ describe('graceful degradation', () => {
       expect(outcome.stats.missing).toContain('opfs');
       expect(outcome.stats.missing).not.toContain('worker');
       expect(outcome.stats).toMatchObject({ misses: 2, uncached: 2, downloads: 2, bytesFromNetwork: 2 * facts.bytes, entries: 0, bytes: 0 });
-      expect(await gets(path)).toHaveLength(2);
+      expect(await serverGets(path)).toHaveLength(2);
     } finally {
       await patched.close();
     }
@@ -393,7 +392,7 @@ describe('graceful degradation', () => {
         expect(outcome.stats.missing).toContain('sync-access-handle');
         expect(outcome.stats).toMatchObject({ mode: 'opfs', hits: 1, misses: 1, entries: 1 });
         expect(await listPartitionFiles(patched.page, partition)).toEqual({ blobs: [facts.sha256], tmp: [] });
-        expect(await gets(path)).toHaveLength(1);
+        expect(await serverGets(path)).toHaveLength(1);
       } finally {
         await patched.close();
       }
@@ -613,8 +612,8 @@ describe('close()', () => {
 
   /** The transfer was cut off and the partition holds no temporary (or stored) file. */
   async function expectStoppedAndClean(target: Page, partition: string, path: string) {
-    await expect.poll(async () => (await gets(path))[0]?.done, { timeout: 10_000 }).toBe(true);
-    const [request, ...more] = await gets(path);
+    await expect.poll(async () => (await serverGets(path))[0]?.done, { timeout: 10_000 }).toBe(true);
+    const [request, ...more] = await serverGets(path);
     expect(more).toEqual([]);
     expect(request).toMatchObject({ aborted: true });
     expect(request!.bytesSent).toBeLessThan(generatedVolumeBytes(64));

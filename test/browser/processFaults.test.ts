@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { generatedVolumeBytes, generatedVolumeSha256 } from '../server/generatedVolume';
 import { downloadLockName } from '../../src/worker/downloadLockName';
-import { launchBrowser, resetServer, serverRequests, urlFor, type TestBrowser } from './support/harness';
+import { launchBrowser, resetServer, serverGets, urlFor, type TestBrowser } from './support/harness';
 import { getWithin, reloadTestPage, startUnawaitedGet, unawaitedGetLoaded } from './support/lifecyclePages';
 import { listPartitionFiles } from './support/pageCache';
 import { auditPartition, expectAuditMatches, writerLocks } from './support/partitionAudit';
@@ -22,7 +22,6 @@ beforeEach(async () => {
   await resetServer();
 });
 
-const gets = async (prefix: string) => (await serverRequests(prefix)).filter((r) => r.method === 'GET');
 
 /** 2 MiB at 1 MB/s: about two seconds per download, time for a test to see it half-way and strike. */
 const SLICES = 32;
@@ -64,13 +63,13 @@ describe('a tab reloaded mid-download', () => {
     expect((await listPartitionFiles(page, partition)).tmp).toEqual([expect.stringMatching(/^download-[0-9a-f-]{36}\.part$/)]);
     await reloadTestPage(page);
 
-    await expect.poll(async () => (await gets(path))[0]?.done, { timeout: 10_000 }).toBe(true);
-    const [cut] = await gets(path);
+    await expect.poll(async () => (await serverGets(path))[0]?.done, { timeout: 10_000 }).toBe(true);
+    const [cut] = await serverGets(path);
     expect(cut).toMatchObject({ aborted: true });
     expect(cut!.bytesSent).toBeLessThan(SIZE);
 
     expect(await getWithin(page, partition, path)).toEqual({ status: 'miss', size: SIZE, sha256: expected, entrySha256: expected });
-    expect((await gets(path)).slice(1).map((request) => request.aborted)).not.toContain(true);
+    expect((await serverGets(path)).slice(1).map((request) => request.aborted)).not.toContain(true);
     expectAuditMatches(await auditPartition(page, partition), { [path]: expected });
     expect(await writerLocks(page, partition)).toEqual({ held: [], pending: [] });
   });
@@ -92,7 +91,7 @@ describe('a tab reloaded mid-download', () => {
     // goes on into the cache; the new fetch waits for it instead of downloading again.
     await startRead(page, 'after-reload', path);
     expect(await readOutcome(page, 'after-reload')).toEqual({ status: 200, header: 'hit', contentLength: SIZE, size: SIZE, sha256: expected, error: null });
-    const requests = await gets(path);
+    const requests = await serverGets(path);
     expect(requests).toHaveLength(1);
     expect(requests[0]).toMatchObject({ aborted: false, done: true, bytesSent: SIZE });
     expectAuditMatches(await auditPartition(page, partition), { [path]: expected });
@@ -146,7 +145,7 @@ describe('the service worker stopped by the browser mid-stream', () => {
     await startRead(page, 'cached-again', good);
     expect(await readOutcome(page, 'cached-again')).toEqual({ status: 200, header: 'hit', contentLength: goodSize, size: goodSize, sha256: goodSha, error: null });
     expect(devTools.running()).not.toEqual([]);
-    expect(await gets(good)).toEqual([]);
+    expect(await serverGets(good)).toEqual([]);
     expectAuditMatches(await auditPartition(page, partition), { [good]: goodSha });
   });
 
@@ -161,8 +160,8 @@ describe('the service worker stopped by the browser mid-stream', () => {
     expect((await listPartitionFiles(page, partition)).tmp).toContainEqual(expect.stringMatching(/^download-[0-9a-f-]{36}\.part$/));
     await stopServiceWorkers();
     // The stopped worker's download was cut off, so the page cannot have had the whole body.
-    await expect.poll(async () => (await gets(path))[0]?.done, { timeout: 10_000 }).toBe(true);
-    const [cut] = await gets(path);
+    await expect.poll(async () => (await serverGets(path))[0]?.done, { timeout: 10_000 }).toBe(true);
+    const [cut] = await serverGets(path);
     expect(cut).toMatchObject({ aborted: true });
     expect(cut!.bytesSent).toBeLessThan(SIZE);
 
@@ -230,12 +229,12 @@ describe('the service worker stopped by the browser mid-stream', () => {
       // The key lived in the stopped worker's memory only: the restarted one passes the request to the network.
       await startRead(encryptedPage, 'without-key', path);
       expect(await readOutcome(encryptedPage, 'without-key')).toEqual({ status: 200, header: null, contentLength: size, size, sha256: expected, error: null });
-      expect(await gets(path)).toHaveLength(1);
+      expect(await serverGets(path)).toHaveLength(1);
 
       await registerServiceWorker(encryptedPage, encrypted, 'key');
       await startRead(encryptedPage, 'with-key', path);
       expect(await readOutcome(encryptedPage, 'with-key')).toEqual({ status: 200, header: 'hit', contentLength: size, size, sha256: expected, error: null });
-      expect(await gets(path)).toHaveLength(1);
+      expect(await serverGets(path)).toHaveLength(1);
       expect(await writerLocks(encryptedPage, encrypted)).toEqual({ held: [], pending: [] });
       expectAuditMatches(await auditPartition(encryptedPage, encrypted, { keyGlobal: 'key' }), { [path]: expected }, { encrypted: true });
       await ownDevTools.detach();

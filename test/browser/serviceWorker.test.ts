@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { generatedVolumeBytes, generatedVolumeSha256, generatedVolumeSource } from '../server/generatedVolume';
-import { launchBrowser, resetServer, serverRequests, type TestBrowser } from './support/harness';
+import { launchBrowser, resetServer, serverGets, serverRequests, type TestBrowser } from './support/harness';
 import { sample } from './support/manifest';
 import { tamperWithBlob } from './support/policyHelpers';
 
@@ -72,7 +72,6 @@ async function pageCacheCall<T>(target: Page, call: string, arg: unknown): Promi
   ) as Promise<T>;
 }
 
-const gets = async (prefix: string) => (await serverRequests(prefix)).filter((r) => r.method === 'GET');
 
 async function expectedSlice(slices: number, seed: number, start: number, end: number): Promise<string> {
   const hash = createHash('sha256');
@@ -118,7 +117,7 @@ describe('drop-in cache for plain fetch()', () => {
       acceptRanges: 'bytes',
     });
     expect(second.etag).toBeTruthy();
-    expect(await gets(path)).toHaveLength(1);
+    expect(await serverGets(path)).toHaveLength(1);
   });
 
   it('two tabs fetching the same uncached volume at once download it once', async () => {
@@ -130,7 +129,7 @@ describe('drop-in cache for plain fetch()', () => {
     expect(first).toMatchObject(expected);
     expect(second).toMatchObject(expected);
     expect([first.cache, second.cache].sort()).toEqual(['hit', 'miss']);
-    expect(await gets(path)).toHaveLength(1);
+    expect(await serverGets(path)).toHaveLength(1);
     await other.close();
   });
 
@@ -139,13 +138,13 @@ describe('drop-in cache for plain fetch()', () => {
     const path = '/data/nifti/example4d.nii.gz';
     expect(await pageCacheCall<{ status: string }>(page, 'get', path)).toMatchObject({ status: 'miss' });
     expect(await viewerFetch(page, path)).toMatchObject({ status: 200, cache: 'hit', sha256: facts.sha256 });
-    expect(await gets(path)).toHaveLength(1);
+    expect(await serverGets(path)).toHaveLength(1);
 
     const other = '/data/nifti/avg152T1_LR_nifti.nii';
     expect(await viewerFetch(page, other)).toMatchObject({ cache: 'miss' });
     await expect.poll(() => entryKeys(page), { timeout: 10_000 }).toContain(other);
     expect(await pageCacheCall<{ status: string }>(page, 'get', other)).toMatchObject({ status: 'hit' });
-    expect(await gets(other)).toHaveLength(1);
+    expect(await serverGets(other)).toHaveLength(1);
   });
 
   it('a body that is not NIfTI reaches the page but is not cached', async () => {
@@ -185,7 +184,7 @@ describe('a stored file damaged on disk', () => {
     expect((await pageCacheCall<{ corrupt: number }>(page, 'stats', [])).corrupt).toBe(corruptBefore + 1);
     await expect.poll(() => entryKeys(page), { timeout: 10_000 }).toContain(path);
     expect(await viewerFetch(page, path)).toMatchObject({ ...expected, cache: 'hit' });
-    expect(await gets(path)).toHaveLength(2);
+    expect(await serverGets(path)).toHaveLength(2);
   });
 });
 
@@ -219,7 +218,7 @@ describe('ranges and HEAD from a cached 300 MB volume', () => {
         size: end - start + 1,
         sha256: await expectedSlice(slices, seed, start, end),
       });
-      expect(await gets(path)).toHaveLength(0);
+      expect(await serverGets(path)).toHaveLength(0);
     });
   }
 
@@ -251,7 +250,7 @@ describe('ranges and HEAD from a cached 300 MB volume', () => {
       })
       .toEqual({ hits: 40, bytesFromCache: 40 * MiB });
     expect(await lastAccess()).toBeGreaterThan(accessedBefore);
-    expect(await gets(path)).toHaveLength(0);
+    expect(await serverGets(path)).toHaveLength(0);
   });
 
   it('an unsatisfiable range gets 416 with the length', async () => {
@@ -299,7 +298,7 @@ describe('offline', () => {
     await resetServer();
     const back = await viewerFetch(page, cachedPath);
     expect(back).toMatchObject({ status: 200, cache: 'revalidated', sha256: facts.sha256 });
-    const requests = await gets(cachedPath);
+    const requests = await serverGets(cachedPath);
     expect(requests).toHaveLength(1);
     expect(requests[0]).toMatchObject({ status: 304, ifNoneMatch: expect.stringContaining(facts.sha256) });
   });
@@ -318,7 +317,7 @@ describe('lifecycle', () => {
     expect(after).toContain('ignoreSearchParams=token');
     expect(await entryKeys(page)).toContain(path);
     expect(await viewerFetch(page, `${path}?token=abc`)).toMatchObject({ status: 200, cache: 'hit', sha256: sample('functional.nii').sha256 });
-    expect(await gets(path)).toHaveLength(0);
+    expect(await serverGets(path)).toHaveLength(0);
   });
 
   it('unregister removes the service worker and leaves the volumes', async () => {

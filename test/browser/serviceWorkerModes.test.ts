@@ -1,30 +1,22 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { launchBrowser, resetServer, serverRequests, type TestBrowser } from './support/harness';
+import { expect, it } from 'vitest';
+import { serverGets, useBrowserSuite } from './support/harness';
 import { sample } from './support/manifest';
 
-let browser: TestBrowser;
-
-beforeEach(async () => {
-  await resetServer();
-  browser = await launchBrowser();
-});
-afterEach(async () => {
-  await browser.close();
-});
+const suite = useBrowserSuite({ browserPerTest: true });
 
 /**
  * Serves the prebuilt service worker with `prefix` run before it, to take a
  * capability away from the service worker only, as an older browser would.
  */
 async function withServiceWorkerPrefix(prefix: string): Promise<void> {
-  await browser.context.route('**/volume-cache-sw.js*', async (route) => {
+  await suite.browser.context.route('**/volume-cache-sw.js*', async (route) => {
     const response = await route.fetch();
     await route.fulfill({ response, body: `${prefix}\n${await response.text()}` });
   });
 }
 
 async function fetchTwiceThroughServiceWorker(path: string) {
-  const { page } = await browser.newTestPage();
+  const { page } = await suite.browser.newTestPage();
   return page.evaluate(async (path) => {
     const lib = window.volumeCache as typeof import('../../src/index');
     await lib.registerVolumeCacheServiceWorker({ name: 'modes', match: { pathPrefixes: ['/data/'] } });
@@ -55,7 +47,7 @@ it('without createWritable() in the service worker it serves hits but passes mis
   // The page's worker can still write; after it cached the file the service worker serves it.
   expect(outcome.pageStatus).toBe('miss');
   expect(outcome.third).toMatchObject({ status: 200, header: 'hit', sha256: facts.sha256 });
-  expect((await serverRequests(path)).filter((r) => r.method === 'GET')).toHaveLength(3);
+  expect(await serverGets(path)).toHaveLength(3);
 });
 
 it('without OPFS in the service worker every request passes through (pass-through), and stats say so', async () => {

@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { generatedVolumeBytes, generatedVolumeSha256 } from '../server/generatedVolume';
-import { launchBrowser, resetServer, serverRequests, testPageURL, type TestBrowser } from './support/harness';
+import { serverGets, testPageURL, useBrowserSuite } from './support/harness';
 import { getWithin } from './support/lifecyclePages';
 import { auditPartition, expectAuditMatches, writerLocks } from './support/partitionAudit';
 import { ServiceWorkerDevTools, servedServiceWorkerBuilds, serviceWorkerBuildsSeenBy, setServiceWorkerBuild } from './support/serviceWorkerControl';
@@ -17,22 +17,12 @@ import { readBytes, readOutcome, startRead, type ReadOutcome } from './support/s
  * taking over pages that v1 served.
  */
 
-let browser: TestBrowser;
-
-beforeEach(async () => {
-  await resetServer();
-  browser = await launchBrowser();
-});
+const suite = useBrowserSuite({ browserPerTest: true });
 afterEach(async () => {
-  await browser.close();
-  await setServiceWorkerBuild(0);
-});
-afterAll(async () => {
   await setServiceWorkerBuild(0);
 });
 
 const partition = 'sw-update';
-const gets = async (prefix: string) => (await serverRequests(prefix)).filter((r) => r.method === 'GET');
 
 async function register(page: Page, options: { skipWaiting?: boolean } = {}): Promise<void> {
   await page.evaluate(
@@ -85,7 +75,7 @@ it('while v2 waits for v1 to finish caching a miss, an open page and a new one r
   const v = volume(16, 85); // missed through v2
 
   await setServiceWorkerBuild(1);
-  const { page: a } = await browser.newTestPage();
+  const { page: a } = await suite.browser.newTestPage();
   await register(a);
   expect(await serviceWorkerBuildsSeenBy(a)).toEqual({ controller: 1, active: 1, waiting: null, installing: null });
   expect(await getWithin(a, partition, x.path)).toMatchObject({ status: 'miss', sha256: await x.sha256 });
@@ -101,7 +91,7 @@ it('while v2 waits for v1 to finish caching a miss, an open page and a new one r
   // skipWaiting, but Chromium activates v2 only once v1 has no event in flight: v1 is still caching z.
   await expect.poll(() => serviceWorkerBuildsSeenBy(a), { timeout: 10_000 }).toEqual({ controller: 1, active: 1, waiting: 2, installing: null });
 
-  const { page: b } = await browser.newTestPage();
+  const { page: b } = await suite.browser.newTestPage();
   // A page opened now gets the active v1, not the waiting v2.
   expect(await serviceWorkerBuildsSeenBy(b)).toEqual({ controller: 1, active: 1, waiting: 2, installing: null });
   await Promise.all([startRead(a, 'x', x.path), startRead(b, 'y', y.path), startRead(a, 'w', w.path), startRead(b, 'w', w.path)]);
@@ -127,7 +117,7 @@ it('while v2 waits for v1 to finish caching a miss, an open page and a new one r
   await expect.poll(() => entryPaths(a), { timeout: 10_000 }).toContain(v.path);
   await expectRead(await read(a, 'v2', v.path), v, ['hit']);
 
-  for (const entry of [x, y, z, v]) expect([entry.path, (await gets(entry.path)).length]).toEqual([entry.path, 1]);
+  for (const entry of [x, y, z, v]) expect([entry.path, (await serverGets(entry.path)).length]).toEqual([entry.path, 1]);
   const stats = await a.evaluate(async (partition) => {
     const lib = window.volumeCache as typeof import('../../src/index');
     const cache = await lib.createVolumeCache({ name: partition, thumbnails: false });
@@ -148,7 +138,7 @@ it('without skipWaiting, v2 waits while any page uses v1; pages opened meanwhile
   const y = volume(16, 92); // cached through v1 while v2 waits
 
   await setServiceWorkerBuild(1);
-  const { page: a } = await browser.newTestPage();
+  const { page: a } = await suite.browser.newTestPage();
   await register(a, { skipWaiting: false });
   await expectRead(await read(a, 'x', x.path), x, ['miss']);
   await expect.poll(() => entryPaths(a), { timeout: 10_000 }).toContain(x.path);
@@ -157,7 +147,7 @@ it('without skipWaiting, v2 waits while any page uses v1; pages opened meanwhile
   await checkForUpdate(a);
   const waiting = { controller: 1, active: 1, waiting: 2, installing: null };
   await expect.poll(() => serviceWorkerBuildsSeenBy(a), { timeout: 10_000 }).toEqual(waiting);
-  const { page: b } = await browser.newTestPage();
+  const { page: b } = await suite.browser.newTestPage();
   expect(await serviceWorkerBuildsSeenBy(b)).toEqual(waiting);
 
   await Promise.all([startRead(a, 'x2', x.path), startRead(b, 'x2', x.path), startRead(b, 'y', y.path)]);
@@ -168,8 +158,8 @@ it('without skipWaiting, v2 waits while any page uses v1; pages opened meanwhile
   expect(await serviceWorkerBuildsSeenBy(a)).toEqual(waiting);
 
   // Watched from a page outside the scope, which is no client of either version.
-  const c = await browser.context.newPage();
-  const devTools = await ServiceWorkerDevTools.attach(browser.context, c);
+  const c = await suite.browser.context.newPage();
+  const devTools = await ServiceWorkerDevTools.attach(suite.browser.context, c);
   await expect.poll(() => devTools.list().map((version) => version.status).sort(), { timeout: 10_000 }).toEqual(['activated', 'installed']);
   await a.close();
   await b.close();
@@ -181,6 +171,6 @@ it('without skipWaiting, v2 waits while any page uses v1; pages opened meanwhile
   expect(await serviceWorkerBuildsSeenBy(c)).toEqual({ controller: 2, active: 2, waiting: null, installing: null });
   await expectRead(await read(c, 'x', x.path), x, ['hit']);
   await expectRead(await read(c, 'y', y.path), y, ['hit']);
-  for (const entry of [x, y]) expect([entry.path, (await gets(entry.path)).length]).toEqual([entry.path, 1]);
+  for (const entry of [x, y]) expect([entry.path, (await serverGets(entry.path)).length]).toEqual([entry.path, 1]);
   expectAuditMatches(await auditPartition(c, partition), { [x.path]: await x.sha256, [y.path]: await y.sha256 });
 });

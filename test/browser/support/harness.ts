@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import type { RequestRecord } from '../../server/requestLog';
 import { CHROMIUM_ARGS, resolveChromium, waitForBrowserStartup } from '../../support/chromium.mjs';
 
@@ -123,38 +123,52 @@ export async function serverGets(pathPrefix: string): Promise<RequestRecord[]> {
 }
 
 export interface BrowserSuite {
-  /** The file's Chromium, started in beforeAll and closed in afterAll. */
+  /** The file's Chromium (the test's, with `browserPerTest`). */
   readonly browser: TestBrowser;
-  /** A test page opened in beforeAll (only with `{ page: true }`). */
+  /** A test page opened with it (only with `{ page: true }`). */
   readonly page: Page;
 }
 
 /**
  * The setup most browser test files share: one Chromium for the file,
  * optionally one test page, and the server's request log and fault counts
- * reset before every test. Read `suite.page` inside tests and hooks, not at
- * module load (it exists once beforeAll has run).
+ * reset before every test. With `browserPerTest`, every test gets a Chromium
+ * (and page) of its own instead, for tests that must not inherit a service
+ * worker or profile state from the one before. Read `suite.browser` and
+ * `suite.page` inside tests and hooks, not at module load.
  */
-export function useBrowserSuite(options: { page?: boolean } = {}): BrowserSuite {
+export function useBrowserSuite(options: { page?: boolean; browserPerTest?: boolean } = {}): BrowserSuite {
   let browser: TestBrowser | null = null;
   let page: Page | null = null;
-  beforeAll(async () => {
+  const open = async () => {
     browser = await launchBrowser();
     if (options.page) ({ page } = await browser.newTestPage());
-  });
-  afterAll(async () => {
+  };
+  const close = async () => {
     await browser?.close();
-  });
-  beforeEach(async () => {
-    await resetServer();
-  });
+    browser = null;
+    page = null;
+  };
+  if (options.browserPerTest) {
+    beforeEach(async () => {
+      await resetServer();
+      await open();
+    });
+    afterEach(close);
+  } else {
+    beforeAll(open);
+    afterAll(close);
+    beforeEach(async () => {
+      await resetServer();
+    });
+  }
   return {
     get browser() {
-      if (!browser) throw new Error('useBrowserSuite: the browser starts in beforeAll');
+      if (!browser) throw new Error('useBrowserSuite: the browser starts in beforeAll (beforeEach with browserPerTest)');
       return browser;
     },
     get page() {
-      if (!page) throw new Error(options.page ? 'useBrowserSuite: the page opens in beforeAll' : 'useBrowserSuite({ page: true }) opens a page');
+      if (!page) throw new Error(options.page ? 'useBrowserSuite: the page opens with the browser' : 'useBrowserSuite({ page: true }) opens a page');
       return page;
     },
   };
