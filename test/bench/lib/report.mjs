@@ -43,6 +43,7 @@ const CASES = [
   ['Peers', 'peer.swBare.full', 'bare service worker `new Response(file)` from OPFS, page fetch → arrayBuffer()'],
   ['Peers', 'peer.swBare.range', 'bare service worker, 1 MiB Range from the middle (`file.slice`)'],
   ['volume-cache', 'vc.cold', 'getFile cold: download + hash + write + validate + commit (page)'],
+  ['volume-cache', 'vc.coldNoStore', 'getFile cold, the response marked Cache-Control: no-store (Chromium reads no further ahead than the page)'],
   ['volume-cache', 'mirror.default', 'bench mirror of the cold path (worker; breakdown below)'],
   ['volume-cache', 'vc.warmArrayBuffer', 'getArrayBuffer warm, bytes transferred to the page'],
   ['volume-cache', 'vc.warmGetFile', 'getFile warm, the File handle alone'],
@@ -55,6 +56,7 @@ function comparisons(byCase) {
   const m = (id) => summary(byCase[id])?.median;
   const out = {};
   if (m('vc.cold') && m('limit.sha256')) out['vc.cold'] = `${x(m('limit.sha256') / m('vc.cold'))} SHA-256 throughput`;
+  if (m('vc.coldNoStore') && m('limit.sha256')) out['vc.coldNoStore'] = `${x(m('limit.sha256') / m('vc.coldNoStore'))} SHA-256 throughput`;
   if (m('mirror.default') && m('vc.cold')) out['mirror.default'] = `real cold is ${x(m('vc.cold') / m('mirror.default'))} this`;
   if (m('vc.warmArrayBuffer') && m('limit.opfsRead')) out['vc.warmArrayBuffer'] = `${x(m('vc.warmArrayBuffer') / m('limit.opfsRead'))} OPFS read`;
   if (m('vc.swRange') && m('peer.swBare.range')) out['vc.swRange'] = `${x(m('vc.swRange') / m('peer.swBare.range'))} bare SW range`;
@@ -182,7 +184,8 @@ export function renderReport({ environment: env, volumes, results, memory, phase
       `cold ${is1GB ? '1 GB' : largest.label} download ≤ 64 MiB peak RSS over baseline (renderer and browser, each)`,
       largest.label,
       `renderer ${mib(worst.renderer)}, browser ${mib(worst.browser)} (sum sampled together ${mib(worst.sum)}; worst of ${coldMemory.length} runs)` +
-        (memory['limit.drainByob'] ? `; reading the body alone (BYOB, nothing kept): renderer ${mib(worstGrowth(memory['limit.drainByob']).renderer)}` : ''),
+        (memory['limit.drainByob'] ? `; reading the body alone (BYOB, nothing kept): renderer ${mib(worstGrowth(memory['limit.drainByob']).renderer)}` : '') +
+        (memory['vc.coldNoStore'] ? `; the same download sent with Cache-Control: no-store: renderer ${mib(worstGrowth(memory['vc.coldNoStore']).renderer)}` : ''),
       is1GB ? verdict(worst.renderer <= 64 * MiB && worst.browser <= 64 * MiB) : `${verdict(worst.renderer <= 64 * MiB && worst.browser <= 64 * MiB)} at ${largest.label} (1 GB not run)`,
     ]);
   }
