@@ -60,3 +60,33 @@ it('without OPFS in the service worker every request passes through (pass-throug
   expect(outcome.second).toMatchObject({ status: 200, header: null, sha256: facts.sha256 });
   expect(outcome.third).toMatchObject({ status: 200, header: null, sha256: facts.sha256 });
 });
+
+it('with cacheNoStore: true, a response marked no-store is cached and then answered from the cache', async () => {
+  // What a deployment that serves volumes no-store (to spare Chromium's read-ahead, see the README) configures.
+  const { page } = await suite.browser.newTestPage();
+  const path = '/data/nifti/functional.nii?cc=no-store';
+  const facts = sample('functional.nii');
+  const outcome = await page.evaluate(async (path) => {
+    const lib = window.volumeCache as typeof import('../../src/index');
+    await lib.registerVolumeCacheServiceWorker({ name: 'modes', match: { pathPrefixes: ['/data/'] }, cacheNoStore: true });
+    const read = async () => {
+      const response = await fetch(path);
+      return { status: response.status, header: response.headers.get('X-Volume-Cache'), sha256: await window.sha256Hex(await response.arrayBuffer()) };
+    };
+    const first = await read();
+    // The cache side of a miss is written after the page has its copy.
+    const cache = await lib.createVolumeCache({ name: 'modes' });
+    let keys: string[] = [];
+    for (let i = 0; i < 100 && keys.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      keys = (await cache.entries()).map((entry) => entry.key);
+    }
+    const second = await read();
+    cache.close();
+    return { first, second, keys };
+  }, path);
+  expect(outcome.first).toMatchObject({ status: 200, header: 'miss', sha256: facts.sha256 });
+  expect(outcome.keys).toEqual([expect.stringContaining(path)]);
+  expect(outcome.second).toMatchObject({ status: 200, header: 'hit', sha256: facts.sha256 });
+  expect(await serverGets(path)).toHaveLength(1);
+});

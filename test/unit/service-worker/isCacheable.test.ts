@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { isCacheable } from '../../../src/service-worker/createVolumeRequestHandler';
+import { DEFAULT_SERVICE_WORKER_CONFIG } from '../../../src/service-worker/serviceWorkerConfig';
+
+const url = 'https://data.example.org/volume.nii';
+const defaults = DEFAULT_SERVICE_WORKER_CONFIG;
+
+function response(status: number, cacheControl: string | null = null, type: ResponseType = 'default'): Response {
+  const headers = new Headers(cacheControl === null ? {} : { 'Cache-Control': cacheControl });
+  // Response.type cannot be chosen when constructing one; the function reads only these fields.
+  return { status, type, headers } as Response;
+}
+
+describe('isCacheable (what the service worker keeps)', () => {
+  it('keeps a 200 and nothing else', () => {
+    expect(isCacheable(new Request(url), response(200), defaults)).toBe(true);
+    for (const status of [204, 206, 304, 404, 500]) expect(isCacheable(new Request(url), response(status), defaults)).toBe(false);
+    for (const type of ['opaque', 'opaqueredirect', 'error'] as const) expect(isCacheable(new Request(url), response(200, null, type), defaults)).toBe(false);
+  });
+
+  it('passes no-store through unless cacheNoStore, wherever the directive sits', () => {
+    for (const value of ['no-store', 'max-age=0, no-store', 'no-store, private', 'NO-STORE']) {
+      expect(isCacheable(new Request(url), response(200, value), defaults)).toBe(false);
+      expect(isCacheable(new Request(url), response(200, value), { ...defaults, cacheNoStore: true })).toBe(true);
+    }
+    // Not the directive, only a look-alike.
+    expect(isCacheable(new Request(url), response(200, 'no-stored'), defaults)).toBe(true);
+  });
+
+  it('keeps private responses only when the cache is not shared', () => {
+    expect(isCacheable(new Request(url), response(200, 'private, max-age=60'), defaults)).toBe(true);
+    expect(isCacheable(new Request(url), response(200, 'private, max-age=60'), { ...defaults, shared: true })).toBe(false);
+    expect(isCacheable(new Request(url), response(200, 'private="Set-Cookie"'), { ...defaults, shared: true })).toBe(false);
+  });
+
+  it('keeps answers to requests with Authorization only with cacheAuthorized', () => {
+    const authorized = new Request(url, { headers: { Authorization: 'Bearer t' } });
+    expect(isCacheable(authorized, response(200), defaults)).toBe(false);
+    expect(isCacheable(authorized, response(200), { ...defaults, cacheAuthorized: true })).toBe(true);
+  });
+
+  it('keeps credentialed cross-origin answers only with cacheCredentialed', () => {
+    const credentialed = new Request(url, { credentials: 'include' });
+    expect(isCacheable(credentialed, response(200, null, 'cors'), defaults)).toBe(false);
+    expect(isCacheable(credentialed, response(200, null, 'cors'), { ...defaults, cacheCredentialed: true })).toBe(true);
+    expect(isCacheable(new Request(url), response(200, null, 'cors'), defaults)).toBe(true);
+  });
+});
