@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { generatedVolumeBytes, generatedVolumeSha256, generatedVolumeSource } from '../server/generatedVolume';
-import { launchBrowser, resetServer, serverGets, serverRequests, type TestBrowser } from './support/harness';
+import { resetServer, serverGets, serverRequests, useBrowserSuite } from './support/harness';
 import { sample } from './support/manifest';
 import { tamperWithBlob } from './support/policyHelpers';
 
-let browser: TestBrowser;
-let page: Page;
 
 /** Registers the prebuilt service worker on the test page, with the partition the page's cache uses. */
 async function registerServiceWorker(target: Page, extra: Record<string, unknown> = {}): Promise<void> {
@@ -72,42 +70,34 @@ async function pageCacheCall<T>(target: Page, call: string, arg: unknown): Promi
   ) as Promise<T>;
 }
 
-
 async function expectedSlice(slices: number, seed: number, start: number, end: number): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of generatedVolumeSource({ slices, seed, version: 1 }).chunks(start, end)) hash.update(chunk);
   return hash.digest('hex');
 }
 
+const suite = useBrowserSuite({ page: true });
 beforeAll(async () => {
-  browser = await launchBrowser();
-  ({ page } = await browser.newTestPage());
-  await registerServiceWorker(page);
-});
-afterAll(async () => {
-  await browser.close();
-});
-beforeEach(async () => {
-  await resetServer();
+  await registerServiceWorker(suite.page);
 });
 
 describe('drop-in cache for plain fetch()', () => {
   it('is controlled and reports read-write mode in stats()', async () => {
-    const controlled = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null);
+    const controlled = await suite.page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null);
     expect(controlled).toContain('/volume-cache-sw.js');
     // The service worker records its mode when it opens storage, on the first volume request.
-    await viewerFetch(page, '/data/nifti/big.nii.gz');
-    const stats = await pageCacheCall<{ serviceWorker: { mode: string } | null }>(page, 'stats', []);
+    await viewerFetch(suite.page, '/data/nifti/big.nii.gz');
+    const stats = await pageCacheCall<{ serviceWorker: { mode: string } | null }>(suite.page, 'stats', []);
     expect(stats.serviceWorker).toMatchObject({ mode: 'read-write' });
   });
 
   it('first fetch goes to the server once and is cached; the second never reaches the server', async () => {
     const facts = sample('functional.nii');
     const path = '/data/nifti/functional.nii';
-    const first = await viewerFetch(page, path);
+    const first = await viewerFetch(suite.page, path);
     expect(first).toMatchObject({ status: 200, cache: 'miss', size: facts.bytes, sha256: facts.sha256 });
-    await expect.poll(() => entryKeys(page), { timeout: 10_000 }).toContain(path);
-    const second = await viewerFetch(page, path);
+    await expect.poll(() => entryKeys(suite.page), { timeout: 10_000 }).toContain(path);
+    const second = await viewerFetch(suite.page, path);
     expect(second).toMatchObject({
       status: 200,
       cache: 'hit',
@@ -123,8 +113,8 @@ describe('drop-in cache for plain fetch()', () => {
   it('two tabs fetching the same uncached volume at once download it once', async () => {
     // No validators, so Chromium's HTTP cache cannot turn a second download into a 304.
     const path = '/gen/48-91.nii?noetag=1&rate=4000000';
-    const other = (await browser.newTestPage()).page;
-    const [first, second] = await Promise.all([viewerFetch(page, path), viewerFetch(other, path)]);
+    const other = (await suite.browser.newTestPage()).page;
+    const [first, second] = await Promise.all([viewerFetch(suite.page, path), viewerFetch(other, path)]);
     const expected = { status: 200, size: generatedVolumeBytes(48), sha256: await generatedVolumeSha256(48, 91) };
     expect(first).toMatchObject(expected);
     expect(second).toMatchObject(expected);
@@ -136,33 +126,33 @@ describe('drop-in cache for plain fetch()', () => {
   it('a file cached through the page API is a hit through the service worker, and vice versa', async () => {
     const facts = sample('example4d.nii.gz');
     const path = '/data/nifti/example4d.nii.gz';
-    expect(await pageCacheCall<{ status: string }>(page, 'get', path)).toMatchObject({ status: 'miss' });
-    expect(await viewerFetch(page, path)).toMatchObject({ status: 200, cache: 'hit', sha256: facts.sha256 });
+    expect(await pageCacheCall<{ status: string }>(suite.page, 'get', path)).toMatchObject({ status: 'miss' });
+    expect(await viewerFetch(suite.page, path)).toMatchObject({ status: 200, cache: 'hit', sha256: facts.sha256 });
     expect(await serverGets(path)).toHaveLength(1);
 
     const other = '/data/nifti/avg152T1_LR_nifti.nii';
-    expect(await viewerFetch(page, other)).toMatchObject({ cache: 'miss' });
-    await expect.poll(() => entryKeys(page), { timeout: 10_000 }).toContain(other);
-    expect(await pageCacheCall<{ status: string }>(page, 'get', other)).toMatchObject({ status: 'hit' });
+    expect(await viewerFetch(suite.page, other)).toMatchObject({ cache: 'miss' });
+    await expect.poll(() => entryKeys(suite.page), { timeout: 10_000 }).toContain(other);
+    expect(await pageCacheCall<{ status: string }>(suite.page, 'get', other)).toMatchObject({ status: 'hit' });
     expect(await serverGets(other)).toHaveLength(1);
   });
 
   it('a body that is not NIfTI reaches the page but is not cached', async () => {
     const path = '/data/nifti/functional.nii?html200=1';
-    const result = await viewerFetch(page, path);
+    const result = await viewerFetch(suite.page, path);
     expect(result).toMatchObject({ status: 200, cache: 'miss' });
     expect(result.text).toContain('<html');
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(await entryKeys(page)).not.toContain(path);
+    expect(await entryKeys(suite.page)).not.toContain(path);
   });
 
   it('responses marked no-store and non-2xx responses pass through uncached', async () => {
     const noStore = '/data/nifti/row_major.dconn.nii?cc=no-store';
-    expect(await viewerFetch(page, noStore)).toMatchObject({ status: 200, cache: null, sha256: sample('row_major.dconn.nii').sha256 });
+    expect(await viewerFetch(suite.page, noStore)).toMatchObject({ status: 200, cache: null, sha256: sample('row_major.dconn.nii').sha256 });
     const missing = '/data/nifti/nothing-here.nii';
-    expect(await viewerFetch(page, missing)).toMatchObject({ status: 404, cache: null });
+    expect(await viewerFetch(suite.page, missing)).toMatchObject({ status: 404, cache: null });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const keys = await entryKeys(page);
+    const keys = await entryKeys(suite.page);
     expect(keys).not.toContain(noStore);
     expect(keys).not.toContain(missing);
   });
@@ -172,18 +162,18 @@ describe('a stored file damaged on disk', () => {
   it('is noticed by the first request after the reuse window: dropped, fetched again, then a hit', async () => {
     const path = '/gen/2-77.nii';
     const expected = { status: 200, size: generatedVolumeBytes(2), sha256: await generatedVolumeSha256(2, 77) };
-    expect(await viewerFetch(page, path)).toMatchObject({ ...expected, cache: 'miss' });
-    await expect.poll(() => entryKeys(page), { timeout: 10_000 }).toContain(path);
+    expect(await viewerFetch(suite.page, path)).toMatchObject({ ...expected, cache: 'miss' });
+    await expect.poll(() => entryKeys(suite.page), { timeout: 10_000 }).toContain(path);
     // A hit opens the file; the next requests within 2 s may reuse it unchecked.
-    expect(await viewerFetch(page, path)).toMatchObject({ ...expected, cache: 'hit' });
-    const corruptBefore = (await pageCacheCall<{ corrupt: number }>(page, 'stats', [])).corrupt;
-    expect(await tamperWithBlob(page, 'sw', expected.sha256, 'shorter')).toEqual({ before: expected.size, after: expected.size - 1000 });
+    expect(await viewerFetch(suite.page, path)).toMatchObject({ ...expected, cache: 'hit' });
+    const corruptBefore = (await pageCacheCall<{ corrupt: number }>(suite.page, 'stats', [])).corrupt;
+    expect(await tamperWithBlob(suite.page, 'sw', expected.sha256, 'shorter')).toEqual({ before: expected.size, after: expected.size - 1000 });
 
     await new Promise((resolve) => setTimeout(resolve, 2100));
-    expect(await viewerFetch(page, path)).toMatchObject({ ...expected, cache: 'miss' });
-    expect((await pageCacheCall<{ corrupt: number }>(page, 'stats', [])).corrupt).toBe(corruptBefore + 1);
-    await expect.poll(() => entryKeys(page), { timeout: 10_000 }).toContain(path);
-    expect(await viewerFetch(page, path)).toMatchObject({ ...expected, cache: 'hit' });
+    expect(await viewerFetch(suite.page, path)).toMatchObject({ ...expected, cache: 'miss' });
+    expect((await pageCacheCall<{ corrupt: number }>(suite.page, 'stats', [])).corrupt).toBe(corruptBefore + 1);
+    await expect.poll(() => entryKeys(suite.page), { timeout: 10_000 }).toContain(path);
+    expect(await viewerFetch(suite.page, path)).toMatchObject({ ...expected, cache: 'hit' });
     expect(await serverGets(path)).toHaveLength(2);
   });
 });
@@ -195,7 +185,7 @@ describe('ranges and HEAD from a cached 300 MB volume', () => {
   const size = generatedVolumeBytes(slices);
 
   beforeAll(async () => {
-    const cached = await pageCacheCall<{ status: string; size: number }>(page, 'get', path);
+    const cached = await pageCacheCall<{ status: string; size: number }>(suite.page, 'get', path);
     expect(cached).toMatchObject({ size });
   });
 
@@ -209,7 +199,7 @@ describe('ranges and HEAD from a cached 300 MB volume', () => {
   ];
   for (const [header, start, end] of ranges) {
     it(`${header} -> 206 with bytes ${start}-${end}`, async () => {
-      const result = await viewerFetch(page, path, { Range: header });
+      const result = await viewerFetch(suite.page, path, { Range: header });
       expect(result).toMatchObject({
         status: 206,
         cache: 'hit',
@@ -224,11 +214,11 @@ describe('ranges and HEAD from a cached 300 MB volume', () => {
 
   it('40 ranges at once are each right, and each is counted as a hit of its own length', async () => {
     type Totals = { hits: number; bytesFromCache: number };
-    const lastAccess = async () => (await pageCacheCall<{ key: string; lastAccessedAt: number }[]>(page, 'entries', [])).find((e) => e.key.endsWith(path))!.lastAccessedAt;
-    const before = await pageCacheCall<Totals>(page, 'stats', []);
+    const lastAccess = async () => (await pageCacheCall<{ key: string; lastAccessedAt: number }[]>(suite.page, 'entries', [])).find((e) => e.key.endsWith(path))!.lastAccessedAt;
+    const before = await pageCacheCall<Totals>(suite.page, 'stats', []);
     const accessedBefore = await lastAccess();
     const MiB = 1 << 20;
-    const answers = await page.evaluate(
+    const answers = await suite.page.evaluate(
       async ({ path, MiB }) =>
         Promise.all(
           Array.from({ length: 40 }, async (_, i) => {
@@ -245,7 +235,7 @@ describe('ranges and HEAD from a cached 300 MB volume', () => {
     // Counted after each response is built, so the totals settle a moment later.
     await expect
       .poll(async () => {
-        const after = await pageCacheCall<Totals>(page, 'stats', []);
+        const after = await pageCacheCall<Totals>(suite.page, 'stats', []);
         return { hits: after.hits - before.hits, bytesFromCache: after.bytesFromCache - before.bytesFromCache };
       })
       .toEqual({ hits: 40, bytesFromCache: 40 * MiB });
@@ -254,18 +244,18 @@ describe('ranges and HEAD from a cached 300 MB volume', () => {
   });
 
   it('an unsatisfiable range gets 416 with the length', async () => {
-    const result = await viewerFetch(page, path, { Range: `bytes=${size}-` });
+    const result = await viewerFetch(suite.page, path, { Range: `bytes=${size}-` });
     expect(result).toMatchObject({ status: 416, contentRange: `bytes */${size}` });
   });
 
   it('HEAD is answered from metadata', async () => {
-    const result = await viewerFetch(page, path, {}, 'HEAD');
+    const result = await viewerFetch(suite.page, path, {}, 'HEAD');
     expect(result).toMatchObject({ status: 200, cache: 'hit', contentLength: String(size), acceptRanges: 'bytes', size: 0 });
     expect(await serverRequests(path)).toHaveLength(0);
   });
 
   it('the full response is the whole file', async () => {
-    const result = await viewerFetch(page, path);
+    const result = await viewerFetch(suite.page, path);
     expect(result).toMatchObject({ status: 200, cache: 'hit', size, sha256: await generatedVolumeSha256(slices, seed) });
   });
 });
@@ -275,28 +265,28 @@ describe('offline', () => {
     const cachedPath = '/data/nifti/MNI152_2009_template.nii.gz';
     const facts = sample('MNI152_2009_template.nii.gz');
     // Expired at once, so going back online must revalidate it.
-    expect(await pageCacheCall<{ status: string }>(page, 'get', [cachedPath, { ttlSeconds: 0 }])).toMatchObject({ status: 'miss' });
+    expect(await pageCacheCall<{ status: string }>(suite.page, 'get', [cachedPath, { ttlSeconds: 0 }])).toMatchObject({ status: 'miss' });
 
     // The page itself must come from the service worker when offline.
-    await registerServiceWorker(page, { offlineShell: true });
-    await page.reload();
-    await page.waitForFunction(() => window.testReady === true);
+    await registerServiceWorker(suite.page, { offlineShell: true });
+    await suite.page.reload();
+    await suite.page.waitForFunction(() => window.testReady === true);
 
-    await browser.context.setOffline(true);
+    await suite.browser.context.setOffline(true);
     try {
-      await page.reload();
-      await page.waitForFunction(() => window.testReady === true);
-      const cached = await viewerFetch(page, cachedPath);
+      await suite.page.reload();
+      await suite.page.waitForFunction(() => window.testReady === true);
+      const cached = await viewerFetch(suite.page, cachedPath);
       expect(cached).toMatchObject({ status: 200, cache: 'stale', sha256: facts.sha256 });
-      const missing = await viewerFetch(page, '/data/nifti/spm152.nii.gz');
+      const missing = await viewerFetch(suite.page, '/data/nifti/spm152.nii.gz');
       expect(missing.status).toBe(504);
       expect(JSON.parse(missing.text ?? '')).toMatchObject({ error: 'not-available-offline', url: expect.stringContaining('/data/nifti/spm152.nii.gz') });
     } finally {
-      await browser.context.setOffline(false);
+      await suite.browser.context.setOffline(false);
     }
 
     await resetServer();
-    const back = await viewerFetch(page, cachedPath);
+    const back = await viewerFetch(suite.page, cachedPath);
     expect(back).toMatchObject({ status: 200, cache: 'revalidated', sha256: facts.sha256 });
     const requests = await serverGets(cachedPath);
     expect(requests).toHaveLength(1);
@@ -307,23 +297,23 @@ describe('offline', () => {
 describe('lifecycle', () => {
   it('a service-worker update keeps the cached volumes', async () => {
     const path = '/data/nifti/functional.nii';
-    await pageCacheCall(page, 'get', path);
-    const before = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
+    await pageCacheCall(suite.page, 'get', path);
+    const before = await suite.page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
     // A different configuration is a different script URL: the browser installs it as an update.
-    await registerServiceWorker(page, { offlineShell: true, ignoreSearchParams: ['token'] });
-    const after = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
+    await registerServiceWorker(suite.page, { offlineShell: true, ignoreSearchParams: ['token'] });
+    const after = await suite.page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
     expect(after).not.toBe(before);
     expect(before).toContain('offlineShell=1');
     expect(after).toContain('ignoreSearchParams=token');
-    expect(await entryKeys(page)).toContain(path);
-    expect(await viewerFetch(page, `${path}?token=abc`)).toMatchObject({ status: 200, cache: 'hit', sha256: sample('functional.nii').sha256 });
+    expect(await entryKeys(suite.page)).toContain(path);
+    expect(await viewerFetch(suite.page, `${path}?token=abc`)).toMatchObject({ status: 200, cache: 'hit', sha256: sample('functional.nii').sha256 });
     expect(await serverGets(path)).toHaveLength(0);
   });
 
   it('unregister removes the service worker and leaves the volumes', async () => {
-    const removed = await page.evaluate(async () => (window.volumeCache as typeof import('../../src/index')).unregisterVolumeCacheServiceWorker());
+    const removed = await suite.page.evaluate(async () => (window.volumeCache as typeof import('../../src/index')).unregisterVolumeCacheServiceWorker());
     expect(removed).toBe(true);
-    expect(await entryKeys(page)).toContain('/data/nifti/functional.nii');
-    await registerServiceWorker(page);
+    expect(await entryKeys(suite.page)).toContain('/data/nifti/functional.nii');
+    await registerServiceWorker(suite.page);
   });
 });

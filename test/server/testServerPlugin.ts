@@ -1,6 +1,7 @@
 import type { Plugin } from 'vite';
 import { sharedDataDir } from '../support/repoPaths.ts';
 import { FaultBudget } from './faultBudget.ts';
+import type { GeneratedChunkCache } from './generatedVolume.ts';
 import { RequestLog } from './requestLog.ts';
 import { testControlRoutes } from './testControlRoutes.ts';
 import { volumeRoutes } from './volumeRoutes.ts';
@@ -30,7 +31,7 @@ export function testServerPlugin({ dataDir = sharedDataDir, keepGeneratedBytes =
       const budget = new FaultBudget();
       // Added directly (not from a returned hook) so these run before Vite's own middlewares.
       server.middlewares.use(testControlRoutes(log, budget));
-      const generatedChunks = keepGeneratedBytes ? new Map<string, Uint8Array>() : undefined;
+      const generatedChunks: GeneratedChunkCache | undefined = keepGeneratedBytes ? new Map() : undefined;
       server.middlewares.use(volumeRoutes({ dataDir, log, budget, generatedChunks }));
     },
   };
