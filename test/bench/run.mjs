@@ -430,6 +430,11 @@ async function measureVolume(volume) {
         done('peer.swBare.range', sample);
       },
       async (done) => {
+        const sample = await swBare.call('fromMemory', MiB);
+        check(sample.status === 206 && sample.bytes === MiB, `${volume.label} bare service worker from memory: ${sample.status} ${sample.bytes} bytes`);
+        done('limit.swMemory', sample);
+      },
+      async (done) => {
         const sample = await swReal.call('range', url, rangeStart, MiB);
         check(sample.status === 206 && sample.cacheHeader === 'hit' && sample.bytes === MiB, `${volume.label} service worker range: ${sample.status} ${sample.cacheHeader} ${sample.bytes} bytes`);
         done('vc.swRange', sample);

@@ -1,9 +1,19 @@
 // The benchmark's bare service worker: answers <scope>bare-opfs/<name> with
 // `new Response(file)` of the OPFS file bench-sw-bare/<name>, nothing else.
 // It is the floor for serving a stored volume through a service worker.
+// <scope>bare-memory/<n> answers n bytes kept in memory, no storage at all:
+// the floor of any service-worker answer of that size.
+const inMemory = new Map();
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 self.addEventListener('fetch', (event) => {
+  const memory = /\/bare-memory\/(\d+)$/.exec(new URL(event.request.url).pathname);
+  if (memory) {
+    const length = Number(memory[1]);
+    if (!inMemory.has(length)) inMemory.set(length, new Uint8Array(length));
+    event.respondWith(new Response(inMemory.get(length), { status: 206, headers: { 'Content-Range': `bytes 0-${length - 1}/${length}` } }));
+    return;
+  }
   const match = /\/bare-opfs\/([\w.-]+)$/.exec(new URL(event.request.url).pathname);
   if (!match) return;
   event.respondWith(

@@ -35,6 +35,13 @@ const calls = {
     const buffer = await response.arrayBuffer();
     return { ms: now() - started, bytes: buffer.byteLength, status: response.status, cacheHeader: null };
   },
+  /** `length` bytes the bare service worker keeps in memory: what any service worker's answer of that size costs. */
+  async fromMemory(length: number): Promise<SwFetchResult> {
+    const started = now();
+    const response = await fetch(`./bare-memory/${length}`);
+    const buffer = await response.arrayBuffer();
+    return { ms: now() - started, bytes: buffer.byteLength, status: response.status, cacheHeader: null };
+  },
   async remove(): Promise<void> {
     await (await navigator.storage.getDirectory()).removeEntry(FOLDER, { recursive: true }).catch(() => undefined);
   },
