@@ -6,15 +6,16 @@ import { computeExpiresAt, isExpired, selectExpiredEntries } from '../metadata/f
 import { MetadataStore, ZERO_TOTALS, type CacheTotals } from '../metadata/MetadataStore';
 import { parseIntegrity } from '../metadata/parseIntegrity';
 import { selectEntriesToEvict } from '../metadata/selectEntriesToEvict';
-import { validateConfigPatch, validateMaxBytes, validateTtlSeconds } from '../metadata/validateConfig';
+import { validateConfigPatch, validateTtlSeconds } from '../metadata/validateConfig';
 import type { ArrayBufferResult, EngineInfo, EngineInitOptions, EngineRequest, ProgressCallback, ServiceWorkerEngine } from '../protocol';
 import type { CacheConfig, CacheEntry, CacheStats, CleanupReport, DownloadProgress, GetResult, MissingCapability } from '../types';
 import { createMemorySink } from './ByteSink';
 import { downloadLockName } from './downloadLockName';
 import { downloadVolume, type DownloadResult, type ResponseValidators } from './downloadVolume';
-import { isValidPartitionName, PartitionFiles } from './PartitionFiles';
+import { PartitionFiles } from './PartitionFiles';
 import { ReadLeases } from './ReadLeases';
 import { SharedDownloads } from './SharedDownloads';
+import { parseEngineOptions } from './parseEngineOptions';
 import { DerivedResults } from './DerivedResults';
 import { decodeNiftiVolume } from '../derived/decodeNiftiVolume';
 import { memoKey } from '../derived/memoKey';
@@ -24,7 +25,7 @@ import type { NiftiHeaderInfo } from '../derived/NiftiHeaderInfo';
 import { openCacheChangePoster, type CacheChangePoster } from '../shared/cacheChanges';
 import { sha256OfBlob, sha256OfBytes } from './StreamingSha256';
 import { createEncryptingSink } from '../encryption/EncryptingSink';
-import { createKeyCheck, isUsableKey, keyMatches } from '../encryption/keyCheck';
+import { createKeyCheck, keyMatches } from '../encryption/keyCheck';
 import { decryptAll, decryptInPlace } from '../encryption/readEncryptedFile';
 import { createSealedEntryCodec } from '../encryption/sealedEntryCodec';
 import { storedSize } from '../encryption/chunkFormat';
@@ -776,42 +777,21 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   const engine: ServiceWorkerEngine = {
     async init(options: EngineInitOptions): Promise<EngineInfo> {
       if (state !== 'new') throw new VolumeCacheError('invalid-argument', 'The engine is already initialised.');
-      if (!isValidPartitionName(options.name)) {
-        throw new VolumeCacheError('invalid-argument', `name must be 1-64 letters, digits, ".", "_" or "-", got ${JSON.stringify(options.name)}.`);
-      }
-      if (options.maxBytes !== undefined) validateMaxBytes(options.maxBytes);
-      if (options.defaultTtlSeconds !== undefined) validateTtlSeconds(options.defaultTtlSeconds, 'defaultTtlSeconds');
-      partition = options.name;
-      verifyOnRead = options.verifyOnRead;
-      cacheAuthorized = options.cacheAuthorized === true;
-      if (options.stallTimeoutSeconds !== undefined) {
-        const seconds = options.stallTimeoutSeconds;
-        if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-          throw new VolumeCacheError('invalid-argument', `stallTimeoutSeconds must be a number of seconds from 0 to 3600 (exclusive of 0), got ${String(seconds)}.`);
-        }
-        stallTimeoutMs = seconds * 1000;
-      }
-      const leaseSeconds = options.fileLeaseSeconds ?? DEFAULTS.fileLeaseSeconds;
-      if (typeof leaseSeconds !== 'number' || !Number.isFinite(leaseSeconds) || leaseSeconds < 0 || leaseSeconds > 86_400) {
-        throw new VolumeCacheError('invalid-argument', `fileLeaseSeconds must be a number of seconds from 0 to 86400, got ${String(leaseSeconds)}.`);
-      }
-      fileLeaseMs = leaseSeconds * 1000;
+      const settings = parseEngineOptions(options);
+      partition = settings.partition;
+      verifyOnRead = settings.verifyOnRead;
+      cacheAuthorized = settings.cacheAuthorized;
+      stallTimeoutMs = settings.stallTimeoutMs;
+      fileLeaseMs = settings.fileLeaseMs;
       leases = new ReadLeases(platform.locks, `volume-cache:${partition}:read:`, fileLeaseMs);
       leasedRemovals.retryMs = Math.min(30_000, Math.max(250, fileLeaseMs / 4));
+      encryptionKey = settings.encryptionKey;
+      keepDecoded = settings.keepDecoded;
+      thumbnailsEnabled = settings.thumbnails;
+      memoryTier = new MemoryLru(settings.memoryBytes);
       missing = [];
       if (typeof WebAssembly !== 'object') missing.push('webassembly');
       if (!platform.locks) missing.push('web-locks');
-
-      if (options.encryptionKey !== undefined && !isUsableKey(options.encryptionKey)) {
-        throw new VolumeCacheError('invalid-argument', 'encryption.key must be an AES-GCM CryptoKey usable to encrypt and decrypt.');
-      }
-      encryptionKey = options.encryptionKey ?? null;
-      if (options.keepDecoded !== undefined && options.keepDecoded !== true && options.keepDecoded !== false && options.keepDecoded !== 'pinned-only') {
-        throw new VolumeCacheError('invalid-argument', `keepDecoded must be true, false or "pinned-only", got ${JSON.stringify(options.keepDecoded)}.`);
-      }
-      keepDecoded = options.keepDecoded ?? true;
-      thumbnailsEnabled = options.thumbnails !== false;
-      if (options.memoryBytes !== undefined) memoryTier = new MemoryLru(validateMaxBytes(options.memoryBytes, 'memoryBytes'));
 
       let store: MetadataStore | null = null;
       let files: PartitionFiles | null = null;
@@ -843,15 +823,15 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         storage = { store, files, derived: new DerivedResults(store, files, encryptionKey, platform.now) };
         const stored = await store.getConfig();
         config = {
-          maxBytes: options.maxBytes ?? stored?.maxBytes ?? DEFAULTS.maxBytes,
-          defaultTtlSeconds: options.defaultTtlSeconds ?? stored?.defaultTtlSeconds ?? DEFAULTS.defaultTtlSeconds,
+          maxBytes: settings.maxBytes ?? stored?.maxBytes ?? DEFAULTS.maxBytes,
+          defaultTtlSeconds: settings.defaultTtlSeconds ?? stored?.defaultTtlSeconds ?? DEFAULTS.defaultTtlSeconds,
         };
         await store.putConfig(config);
       } else {
         store?.close();
         config = {
-          maxBytes: options.maxBytes ?? DEFAULTS.maxBytes,
-          defaultTtlSeconds: options.defaultTtlSeconds ?? DEFAULTS.defaultTtlSeconds,
+          maxBytes: settings.maxBytes ?? DEFAULTS.maxBytes,
+          defaultTtlSeconds: settings.defaultTtlSeconds ?? DEFAULTS.defaultTtlSeconds,
         };
       }
       state = 'open';
