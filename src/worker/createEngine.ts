@@ -14,6 +14,7 @@ import { downloadLockName } from './downloadLockName';
 import { downloadVolume, type DownloadResult, type ResponseValidators } from './downloadVolume';
 import { PartitionFiles } from './PartitionFiles';
 import { ReadLeases } from './ReadLeases';
+import { BackgroundJobs } from './BackgroundJobs';
 import { SharedDownloads } from './SharedDownloads';
 import { parseEngineOptions } from './parseEngineOptions';
 import { DerivedResults } from './DerivedResults';
@@ -84,10 +85,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   let keepDecoded: boolean | 'pinned-only' = true;
   let thumbnailsEnabled = true;
   let memoryTier = new MemoryLru<{ header: NiftiHeaderInfo; voxels: ArrayBuffer }>(DEFAULTS.memoryBytes);
-  /** Foreground calls running; background jobs wait for none. */
-  let foreground = 0;
-  let foregroundIdle: (() => void)[] = [];
-  const thumbnailJobs = { pending: new Map<string, string>(), done: 0, failed: 0, running: false };
+  const background = new BackgroundJobs(() => state === 'open');
   let stallTimeoutMs = DEFAULTS.stallTimeoutSeconds * 1000;
   let state: 'new' | 'open' | 'closed' = 'new';
   /** Totals for network-only mode, where there is no database to keep them. */
@@ -475,7 +473,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     ensureOpen();
     const { expectedSha256 } = validateRequest(request);
     const signal = callerSignal(request.requestId);
-    const done = enterForeground();
+    const done = background.enterForeground();
     try {
       const existing = storage ? await storage.store.get(request.key) : undefined;
       let staleFile: File | null = null;
@@ -515,23 +513,6 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       callerAborts.delete(request.requestId);
       releaseCallback(onProgress);
     }
-  }
-
-  function enterForeground(): () => void {
-    foreground++;
-    let left = false;
-    return () => {
-      if (left) return;
-      left = true;
-      foreground--;
-      if (foreground === 0) for (const wake of foregroundIdle.splice(0)) wake();
-    };
-  }
-
-  /** Resolves when no foreground call runs, then yields once more so one that is about to start goes first. */
-  async function whenIdle(): Promise<void> {
-    while (foreground > 0) await new Promise<void>((resolve) => foregroundIdle.push(resolve));
-    await new Promise((resolve) => setTimeout(resolve, 0));
   }
 
   /**
@@ -589,7 +570,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     return memoKey('volume-cache:thumbnail', { source: entry.sha256 }, { version: THUMBNAIL_VERSION });
   }
 
-  /** Queues a thumbnail of a cached volume; jobs run one at a time, only while no foreground call runs. */
+  /** Queues a thumbnail of a cached volume, made in the background (see BackgroundJobs). */
   function scheduleThumbnail(entry: StoredEntry): void {
     if (!thumbnailsEnabled || typeof OffscreenCanvas === 'undefined' || !storage || !entry.nifti) return;
     // Decoding a huge volume in the background only for a 128 px picture would cost its whole size in memory.
@@ -597,41 +578,22 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     if (voxelBytes > DEFAULTS.thumbnailMaxVoxelBytes) return;
     void (async () => {
       const id = await thumbnailId(entry);
-      if (thumbnailJobs.pending.has(id) || (await storage?.store.getDerived(id))) return;
-      thumbnailJobs.pending.set(id, entry.key);
-      await runThumbnailJobs();
+      if (background.has(id) || (await storage?.store.getDerived(id))) return;
+      background.add(id, () => makeThumbnail(id, entry.key));
     })().catch(() => undefined);
   }
 
-  async function runThumbnailJobs(): Promise<void> {
-    if (thumbnailJobs.running) return;
-    thumbnailJobs.running = true;
-    try {
-      while (thumbnailJobs.pending.size > 0 && state === 'open') {
-        await whenIdle();
-        const [id, key] = thumbnailJobs.pending.entries().next().value as [string, string];
-        try {
-          const entry = storage ? await storage.store.get(key) : undefined;
-          const file = entry ? await readEntryFile(entry) : null;
-          if (entry && file && storage) {
-            const { header, voxels } = await decodedVolume(entry, file, entry.url, false);
-            const png = await (await renderThumbnail(header, voxels, { size: 128 })).arrayBuffer();
-            await withCommitLock(async () => {
-              if (!(await storage!.store.get(key))) return;
-              await storage!.derived.put({ id, kind: 'thumbnail', sources: [storedName(entry)], ttlSeconds: null, data: png, value: { type: 'image/png' } });
-            });
-            changes.post({ type: 'entries', keys: [key] });
-          }
-          thumbnailJobs.done++;
-        } catch {
-          thumbnailJobs.failed++;
-        } finally {
-          thumbnailJobs.pending.delete(id);
-        }
-      }
-    } finally {
-      thumbnailJobs.running = false;
-    }
+  async function makeThumbnail(id: string, key: string): Promise<void> {
+    const entry = storage ? await storage.store.get(key) : undefined;
+    const file = entry ? await readEntryFile(entry) : null;
+    if (!entry || !file || !storage) return;
+    const { header, voxels } = await decodedVolume(entry, file, entry.url, false);
+    const png = await (await renderThumbnail(header, voxels, { size: 128 })).arrayBuffer();
+    await withCommitLock(async () => {
+      if (!(await storage!.store.get(key))) return;
+      await storage!.derived.put({ id, kind: 'thumbnail', sources: [storedName(entry)], ttlSeconds: null, data: png, value: { type: 'image/png' } });
+    });
+    changes.post({ type: 'entries', keys: [key] });
   }
 
   /**
@@ -672,7 +634,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     if (!storage || verifyOnRead) return null;
     const entry = await storage.store.get(request.key);
     if (!entry || isExpired(entry, platform.now()) || (expectedSha256 !== null && expectedSha256 !== entry.sha256)) return null;
-    const done = enterForeground();
+    const done = background.enterForeground();
     try {
       await leases.hold(storedName(entry));
       let buffer = await storage.files.readBlobBytes(storedName(entry));
@@ -742,7 +704,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       ...totals,
       derivedResults: derived.count,
       derivedBytes: derived.total,
-      thumbnails: { pending: thumbnailJobs.pending.size, done: thumbnailJobs.done, failed: thumbnailJobs.failed },
+      thumbnails: background.counts(),
       hitRate: served === 0 ? 0 : totals.hits / served,
       entries: entries.length,
       bytes: countStoredBytes(byStoredFile(entries)),
@@ -953,7 +915,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
 
     async getVolume(request, onProgress) {
       const result = await getInternal(request, onProgress);
-      const done = enterForeground();
+      const done = background.enterForeground();
       try {
         const entry = result.entry && storage ? ((await storage.store.get(request.key)) ?? null) : null;
         const { header, voxels, from } = await decodedVolume(entry, result.file, request.url);
@@ -1081,7 +1043,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       if (state === 'closed') return;
       state = 'closed';
       downloads.abortAll(new VolumeCacheError('closed', 'The cache was closed.'));
-      thumbnailJobs.pending.clear();
+      background.clear();
       memoryTier.clear();
       for (const controller of callerAborts.values()) controller.abort();
       clearTimeout(leasedRemovals.timer);
