@@ -6,7 +6,7 @@
  */
 export class BackgroundJobs {
   private foregroundCalls = 0;
-  private wakeWhenIdle: (() => void)[] = [];
+  private readonly wakeWhenIdle: (() => void)[] = [];
   private readonly pending = new Map<string, () => Promise<void>>();
   private running = false;
   private done = 0;
@@ -31,14 +31,14 @@ export class BackgroundJobs {
     return this.pending.has(id);
   }
 
-  /** Queues `job` under `id` unless one with that id is already waiting. A job that throws counts as failed. */
+  /** Queues `job` under `id` unless one with that id is waiting or running. A job that throws counts as failed. */
   add(id: string, job: () => Promise<void>): void {
     if (this.pending.has(id)) return;
     this.pending.set(id, job);
     void this.drain();
   }
 
-  /** Drops every job not yet started. */
+  /** Drops every job not yet started (one running finishes, and is counted). */
   clear(): void {
     this.pending.clear();
   }
