@@ -70,8 +70,10 @@ function comparisons(byCase) {
   if (m('vc.coldNoStore') && m('limit.sha256')) out['vc.coldNoStore'] = `${x(m('limit.sha256') / m('vc.coldNoStore'))} SHA-256 throughput`;
   if (m('mirror.default') && m('vc.cold')) out['mirror.default'] = `real cold is ${x(m('vc.cold') / m('mirror.default'))} this`;
   if (m('vc.warmArrayBuffer') && m('limit.opfsRead')) out['vc.warmArrayBuffer'] = `${x(m('vc.warmArrayBuffer') / m('limit.opfsRead'))} OPFS read`;
-  if (m('vc.swRange') && m('peer.swBare.range')) out['vc.swRange'] = `${x(m('vc.swRange') / m('peer.swBare.range'))} bare SW range`;
-  if (m('vc.swRange') && m('limit.swMemory')) out['vc.swRange'] = [out['vc.swRange'], `${x(m('vc.swRange') / m('limit.swMemory'))} SW from memory`].filter(Boolean).join(', ');
+  const rangeVs = [];
+  if (m('vc.swRange') && m('peer.swBare.range')) rangeVs.push(`${x(m('vc.swRange') / m('peer.swBare.range'))} bare SW range`);
+  if (m('vc.swRange') && m('limit.swMemory')) rangeVs.push(`${x(m('vc.swRange') / m('limit.swMemory'))} SW from memory`);
+  if (rangeVs.length > 0) out['vc.swRange'] = rangeVs.join(', ');
   if (m('peer.swBare.range') && m('limit.swMemory')) out['peer.swBare.range'] = `${x(m('peer.swBare.range') / m('limit.swMemory'))} SW from memory`;
   if (m('vc.warmGetFile') && m('mirror.warm')) out['mirror.warm'] = `real getFile warm is ${x(m('vc.warmGetFile') / m('mirror.warm'))} this`;
   if (m('vc.swFull') && m('peer.swBare.full')) out['vc.swFull'] = `${x(m('vc.swFull') / m('peer.swBare.full'))} bare SW`;
