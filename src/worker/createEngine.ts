@@ -15,6 +15,7 @@ import { downloadVolume, type DownloadResult, type ResponseValidators } from './
 import { PartitionFiles } from './PartitionFiles';
 import { ReadLeases } from './ReadLeases';
 import { BackgroundJobs } from './BackgroundJobs';
+import { StoredFileRemovals } from './StoredFileRemovals';
 import { SharedDownloads } from './SharedDownloads';
 import { parseEngineOptions } from './parseEngineOptions';
 import { DerivedResults } from './DerivedResults';
@@ -57,6 +58,7 @@ interface Storage {
   store: MetadataStore;
   files: PartitionFiles;
   derived: DerivedResults;
+  removals: StoredFileRemovals;
 }
 
 /** Bumped when decoding changes, so stored decoded copies from an older decoder are not reused. */
@@ -98,7 +100,6 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   /** How long a File handed out stays readable; uncached results are kept as long. */
   let fileLeaseMs = DEFAULTS.fileLeaseSeconds * 1000;
   /** Stored files whose rows are gone but which someone still reads; removed when their leases end. */
-  const leasedRemovals = { names: new Set<string>(), timer: undefined as ReturnType<typeof setTimeout> | undefined, retryMs: 1000 };
   let changes: CacheChangePoster = { post: () => undefined, close: () => undefined };
 
   function ensureOpen(): void {
@@ -204,37 +205,17 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     return row !== undefined && storedName(row) === storedName(entry);
   }
 
-  /**
-   * Removes a stored file no row references, unless someone holds a read
-   * lease on it: then it waits (as an orphan a sweep would also find) until
-   * the leases end, so a File handed out in any tab stays readable.
-   */
-  async function removeStoredFile(name: string, options: { evenIfRead?: boolean } = {}): Promise<void> {
-    const files = storage?.files;
-    if (!files) return;
-    if (options.evenIfRead) {
-      await files.removeBlob(name);
-      leasedRemovals.names.delete(name);
-      return;
-    }
-    if (await leases.removeUnlessLeased(name, () => files.removeBlob(name))) {
-      leasedRemovals.names.delete(name);
-      return;
-    }
-    leasedRemovals.names.add(name);
-    leasedRemovals.timer ??= setTimeout(() => void retryLeasedRemovals(), leasedRemovals.retryMs);
-  }
-
-  async function retryLeasedRemovals(): Promise<void> {
-    leasedRemovals.timer = undefined;
-    if (!storage) return;
-    await withCommitLock(async () => {
-      for (const name of [...leasedRemovals.names]) {
-        // Stored again meanwhile (same bytes downloaded again): keep it.
-        if (!storage || (await storage.store.countBySha256(name)) > 0) leasedRemovals.names.delete(name);
-        else await removeStoredFile(name);
-      }
-    }).catch(() => undefined);
+  function openedStorage(store: MetadataStore, files: PartitionFiles): Storage {
+    const removals = new StoredFileRemovals(
+      {
+        removeFile: (name) => files.removeBlob(name),
+        removeUnlessLeased: (name, remove) => leases.removeUnlessLeased(name, remove),
+        isReferenced: async (name) => (await store.countBySha256(name)) > 0,
+        underCommitLock: (task) => withCommitLock(task),
+      },
+      fileLeaseMs,
+    );
+    return { store, files, derived: new DerivedResults(store, files, encryptionKey, platform.now), removals };
   }
 
   async function dropDamaged(entry: StoredEntry, fileExists: boolean): Promise<void> {
@@ -262,7 +243,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     }
     // A damaged file goes at once: it would be reused by the next download of the same bytes.
     const evenIfRead = options.evenIfRead === true || options.removeFilesEvenIfShared === true;
-    for (const name of hashes) await removeStoredFile(name, { evenIfRead });
+    for (const name of hashes) await storage.removals.remove(name, { evenIfRead });
     // What was derived from a file goes with it: no decoded copy or thumbnail outlives its source.
     await storage.derived.dropForSources([...hashes]);
     changes.post({ type: 'entries', keys: [...keys] });
@@ -443,7 +424,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         await storage!.store.put(entry);
         changes.post({ type: 'entries', keys: [entry.key] });
         if (previous && storedName(previous) !== storedName(entry) && (await storage!.store.countBySha256(storedName(previous))) === 0) {
-          await removeStoredFile(storedName(previous));
+          await storage!.removals.remove(storedName(previous));
         }
         return entry;
       });
@@ -728,8 +709,8 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       let orphanFiles = await storage!.derived.sweep(referenced);
       for (const name of (await storage!.files.listBlobs()).keys()) {
         if (!referenced.has(name)) {
-          await removeStoredFile(name);
-          if (!leasedRemovals.names.has(name)) orphanFiles++;
+          await storage!.removals.remove(name);
+          if (!storage!.removals.isWaiting(name)) orphanFiles++;
         }
       }
       return { temporaries, orphanFiles };
@@ -746,7 +727,6 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       stallTimeoutMs = settings.stallTimeoutMs;
       fileLeaseMs = settings.fileLeaseMs;
       leases = new ReadLeases(platform.locks, `volume-cache:${partition}:read:`, fileLeaseMs);
-      leasedRemovals.retryMs = Math.min(30_000, Math.max(250, fileLeaseMs / 4));
       encryptionKey = settings.encryptionKey;
       keepDecoded = settings.keepDecoded;
       thumbnailsEnabled = settings.thumbnails;
@@ -782,7 +762,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       }
       // Hashing needs WebAssembly; without it nothing can be verified, so nothing is stored.
       if (store && files && !missing.includes('webassembly')) {
-        storage = { store, files, derived: new DerivedResults(store, files, encryptionKey, platform.now) };
+        storage = openedStorage(store, files);
         const stored = await store.getConfig();
         config = {
           maxBytes: settings.maxBytes ?? stored?.maxBytes ?? DEFAULTS.maxBytes,
@@ -869,7 +849,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         // Downloads in progress in other tabs and Files handed out are left to finish; the rest goes now.
         await storage!.files.sweepTemporaries(platform.now() - fileLeaseMs);
         await storage!.files.sweepDerived(new Set());
-        for (const name of (await storage!.files.listBlobs()).keys()) await removeStoredFile(name);
+        for (const name of (await storage!.files.listBlobs()).keys()) await storage!.removals.remove(name);
         changes.post({ type: 'cleared' });
       });
     },
@@ -1046,7 +1026,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       background.clear();
       memoryTier.clear();
       for (const controller of callerAborts.values()) controller.abort();
-      clearTimeout(leasedRemovals.timer);
+      storage?.removals.close();
       leases.releaseAll();
       await hitsRecorded();
       storage?.store.close();
