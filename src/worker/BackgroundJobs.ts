@@ -7,7 +7,7 @@
 export class BackgroundJobs {
   private foregroundCalls = 0;
   private readonly wakeWhenIdle: (() => void)[] = [];
-  private readonly pending = new Map<string, () => Promise<void>>();
+  private readonly pending = new Map<string, () => Promise<void | 'nothing-to-do'>>();
   private running = false;
   private done = 0;
   private failed = 0;
@@ -31,8 +31,12 @@ export class BackgroundJobs {
     return this.pending.has(id);
   }
 
-  /** Queues `job` under `id` unless one with that id is waiting or running. A job that throws counts as failed. */
-  add(id: string, job: () => Promise<void>): void {
+  /**
+   * Queues `job` under `id` unless one with that id is waiting or running.
+   * A job that throws counts as failed; one that resolves to `'nothing-to-do'`
+   * (it found its work already done) counts as neither.
+   */
+  add(id: string, job: () => Promise<void | 'nothing-to-do'>): void {
     if (this.pending.has(id)) return;
     this.pending.set(id, job);
     void this.drain();
@@ -64,8 +68,7 @@ export class BackgroundJobs {
         if (next.done || !this.isOpen()) break;
         const [id, job] = next.value;
         try {
-          await job();
-          this.done++;
+          if ((await job()) !== 'nothing-to-do') this.done++;
         } catch {
           this.failed++;
         } finally {

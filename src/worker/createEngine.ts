@@ -557,11 +557,12 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     // Decoding a huge volume in the background only for a 128 px picture would cost its whole size in memory.
     const voxelBytes = (entry.nifti.dims.reduce((product, size) => product * size, 1) * entry.nifti.bitsPerVoxel) / 8;
     if (voxelBytes > DEFAULTS.thumbnailMaxVoxelBytes) return;
-    void (async () => {
+    // Queued at once, under a name known without hashing, so stats() counts it as pending as soon as the get that caused it returns.
+    background.add(`thumbnail:${entry.sha256}`, async () => {
       const id = await thumbnailId(entry);
-      if (background.has(id) || (await storage?.store.getDerived(id))) return;
-      background.add(id, () => makeThumbnail(id, entry.key));
-    })().catch(() => undefined);
+      if (await storage?.store.getDerived(id)) return 'nothing-to-do';
+      await makeThumbnail(id, entry.key);
+    });
   }
 
   async function makeThumbnail(id: string, key: string): Promise<void> {

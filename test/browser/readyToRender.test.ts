@@ -183,6 +183,8 @@ describe('thumbnails', () => {
       const first = cache.get('/data/nifti/spm152.nii.gz').then(() => order.push('get spm152 done'));
       const second = cache.get('/data/nifti/avg152T1_LR_nifti.nii').then(() => order.push('get avg152 done'));
       await Promise.all([first, second]);
+      // Queued before each get answered, so counted at once (each job stays pending until it ends).
+      const queuedRightAfter = (await cache.stats()).thumbnails;
       const pendingRightAfter = await cache.thumbnail('/data/nifti/avg152T1_LR_nifti.nii');
       let thumb: Blob | null = null;
       for (let i = 0; i < 200 && !thumb; i++) {
@@ -197,6 +199,7 @@ describe('thumbnails', () => {
       const stats = await cache.stats();
       cache.close();
       return {
+        queuedRightAfter,
         pendingRightAfter,
         png: thumb ? await checks.describePng(thumb) : null,
         other: other !== null,
@@ -204,6 +207,8 @@ describe('thumbnails', () => {
         order,
       };
     });
+    expect(outcome.queuedRightAfter.pending + outcome.queuedRightAfter.done).toBe(2);
+    expect(outcome.queuedRightAfter.failed).toBe(0);
     expect(outcome.pendingRightAfter).toBeNull();
     expect(outcome.png!.signature).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
     expect(Math.max(outcome.png!.width, outcome.png!.height)).toBeLessThanOrEqual(128);

@@ -94,6 +94,15 @@ describe('BackgroundJobs', () => {
     expect(jobs.counts()).toEqual({ pending: 0, done: 1, failed: 1 });
   });
 
+  it('counts a job that found nothing to do as neither done nor failed, while pending until it ends', async () => {
+    const jobs = new BackgroundJobs(() => true);
+    jobs.add('made', async () => undefined);
+    jobs.add('already there', async () => 'nothing-to-do' as const);
+    expect(jobs.counts()).toEqual({ pending: 2, done: 0, failed: 0 });
+    await settle();
+    expect(jobs.counts()).toEqual({ pending: 0, done: 1, failed: 0 });
+  });
+
   it('starts nothing more once cleared or closed', async () => {
     let open = true;
     const jobs = new BackgroundJobs(() => open);
