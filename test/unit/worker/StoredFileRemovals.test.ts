@@ -38,6 +38,18 @@ function fakeEngine() {
   };
 }
 
+/** Removals asked to remove `names`, each stored and leased, so each is waiting. */
+async function waitingRemovals(names: string[], fileLeaseMs = 4000) {
+  const engine = fakeEngine();
+  const removals = new StoredFileRemovals(engine.deps, fileLeaseMs);
+  for (const name of names) {
+    engine.files.add(name);
+    engine.leased.add(name);
+    await removals.remove(name);
+  }
+  return { engine, removals };
+}
+
 describe('StoredFileRemovals', () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -57,11 +69,7 @@ describe('StoredFileRemovals', () => {
   });
 
   it('keeps a leased file until its leases end, trying again every quarter lease under the commit lock', async () => {
-    const engine = fakeEngine();
-    engine.files.add('a');
-    engine.leased.add('a');
-    const removals = new StoredFileRemovals(engine.deps, 4000);
-    await removals.remove('a');
+    const { engine, removals } = await waitingRemovals(['a']);
     expect(engine.files.has('a')).toBe(true);
     expect(removals.isWaiting('a')).toBe(true);
 
@@ -81,13 +89,7 @@ describe('StoredFileRemovals', () => {
   });
 
   it('keeps one timer for many waiting files', async () => {
-    const engine = fakeEngine();
-    for (const name of ['a', 'b', 'c']) {
-      engine.files.add(name);
-      engine.leased.add(name);
-    }
-    const removals = new StoredFileRemovals(engine.deps, 4000);
-    for (const name of ['a', 'b', 'c']) await removals.remove(name);
+    const { engine } = await waitingRemovals(['a', 'b', 'c']);
     expect(vi.getTimerCount()).toBe(1);
     engine.leased.clear();
     await vi.advanceTimersByTimeAsync(1000);
@@ -95,11 +97,7 @@ describe('StoredFileRemovals', () => {
   });
 
   it('keeps a waiting file that was stored again meanwhile', async () => {
-    const engine = fakeEngine();
-    engine.files.add('a');
-    engine.leased.add('a');
-    const removals = new StoredFileRemovals(engine.deps, 4000);
-    await removals.remove('a');
+    const { engine, removals } = await waitingRemovals(['a']);
     engine.referenced.add('a');
     engine.leased.delete('a');
     await vi.advanceTimersByTimeAsync(1000);
@@ -109,11 +107,7 @@ describe('StoredFileRemovals', () => {
   });
 
   it('removes a file even while it is read when asked to (a damaged file)', async () => {
-    const engine = fakeEngine();
-    engine.files.add('a');
-    engine.leased.add('a');
-    const removals = new StoredFileRemovals(engine.deps, 4000);
-    await removals.remove('a');
+    const { engine, removals } = await waitingRemovals(['a']);
     expect(removals.isWaiting('a')).toBe(true);
     await removals.remove('a', { evenIfRead: true });
     expect(engine.files.has('a')).toBe(false);
@@ -121,11 +115,7 @@ describe('StoredFileRemovals', () => {
   });
 
   it('stops retrying once closed, leaving waiting files for the next sweep', async () => {
-    const engine = fakeEngine();
-    engine.files.add('a');
-    engine.leased.add('a');
-    const removals = new StoredFileRemovals(engine.deps, 4000);
-    await removals.remove('a');
+    const { engine, removals } = await waitingRemovals(['a']);
     removals.close();
     engine.leased.delete('a');
     await vi.advanceTimersByTimeAsync(60_000);
@@ -168,11 +158,7 @@ describe('StoredFileRemovals', () => {
     [8000, 2000],
     [600_000, 30_000],
   ])('with %i ms leases, tries again after %i ms', async (fileLeaseMs, retryMs) => {
-    const engine = fakeEngine();
-    engine.files.add('a');
-    engine.leased.add('a');
-    const removals = new StoredFileRemovals(engine.deps, fileLeaseMs);
-    await removals.remove('a');
+    const { engine } = await waitingRemovals(['a'], fileLeaseMs);
     engine.leased.delete('a');
     await vi.advanceTimersByTimeAsync(retryMs - 1);
     expect(engine.files.has('a')).toBe(true);
