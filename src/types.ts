@@ -230,7 +230,11 @@ export interface CacheStats {
   /** Derived results kept (decoded volumes, thumbnails, memo) and their bytes, which count against maxBytes. */
   derivedResults: number;
   derivedBytes: number;
-  /** Background thumbnail jobs. */
+  /**
+   * Background thumbnail jobs: `pending` counts those queued or running (a
+   * get that caches a volume queues its job before it answers), `done` those
+   * that made a thumbnail, `failed` those that threw.
+   */
   thumbnails: { pending: number; done: number; failed: number };
   /** From navigator.storage.estimate(), or null if unavailable. */
   usage: number | null;

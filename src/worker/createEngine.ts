@@ -561,20 +561,23 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     background.add(`thumbnail:${entry.sha256}`, async () => {
       const id = await thumbnailId(entry);
       if (await storage?.store.getDerived(id)) return 'nothing-to-do';
-      await makeThumbnail(id, entry.key);
+      return makeThumbnail(id, entry.key);
     });
   }
 
-  async function makeThumbnail(id: string, key: string): Promise<void> {
+  /** Makes and stores the thumbnail; 'nothing-to-do' when the entry went away first. */
+  async function makeThumbnail(id: string, key: string): Promise<void | 'nothing-to-do'> {
     const entry = storage ? await storage.store.get(key) : undefined;
     const file = entry ? await readEntryFile(entry) : null;
-    if (!entry || !file || !storage) return;
+    if (!entry || !file || !storage) return 'nothing-to-do';
     const { header, voxels } = await decodedVolume(entry, file, entry.url, false);
     const png = await (await renderThumbnail(header, voxels, { size: 128 })).arrayBuffer();
-    await withCommitLock(async () => {
-      if (!(await storage!.store.get(key))) return;
+    const stored = await withCommitLock(async () => {
+      if (!(await storage!.store.get(key))) return false;
       await storage!.derived.put({ id, kind: 'thumbnail', sources: [storedName(entry)], ttlSeconds: null, data: png, value: { type: 'image/png' } });
+      return true;
     });
+    if (!stored) return 'nothing-to-do';
     changes.post({ type: 'entries', keys: [key] });
   }
 
