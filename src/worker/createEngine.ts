@@ -346,19 +346,19 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     }
 
     const files = storage.files;
+    // Locked (a Web Lock on its name) until release() below, so no sweep in another context deletes it mid-download.
     const temporary = await files.createDownload();
     // Encrypted files get a random name: naming them by content would tell
     // anyone holding a copy of a volume whether it is cached here.
     const fileId = crypto.getRandomValues(new Uint8Array(16));
-    // Held until the file is committed or removed, so no sweep elsewhere deletes it mid-download.
     try {
       let result: DownloadResult;
       try {
         const key = encryptionKey;
-      result = await downloadVolume({
-        ...base,
-        openSink: async () => (key ? createEncryptingSink(await temporary.openSink(), key, fileId) : temporary.openSink()),
-      });
+        result = await downloadVolume({
+          ...base,
+          openSink: async () => (key ? createEncryptingSink(await temporary.openSink(), key, fileId) : temporary.openSink()),
+        });
       } catch (error) {
         await temporary.remove().catch(() => undefined);
         throw error;
