@@ -71,6 +71,8 @@ export interface VolumeCacheEngine {
   destroy(): Promise<void>;
   getVolume(request: EngineRequest, onProgress?: ProgressCallback): Promise<VolumeResult>;
   readMemo(id: string): Promise<MemoPayload | null>;
+  /** Which of `keys` have no entry (none when nothing is stored: the cache runs network-only). */
+  uncachedKeys(keys: string[]): Promise<string[]>;
   /** `sourceKeys` are cache keys of entries the result derives from. */
   writeMemo(id: string, payload: MemoPayload, options: { ttlSeconds?: number; sourceKeys: string[] }): Promise<void>;
   /** The PNG thumbnail of a cached volume, or null while it is pending (a job is queued). */

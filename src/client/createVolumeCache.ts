@@ -3,6 +3,7 @@ import { DEFAULTS } from '../defaults';
 import { VolumeCacheError } from '../errors';
 import { deriveCacheKey } from '../metadata/deriveCacheKey';
 import { resolveVolumeUrl } from '../metadata/resolveVolumeUrl';
+import { validateTtlSeconds } from '../metadata/validateConfig';
 import type { EngineRequest, ProgressCallback } from '../protocol';
 import { subscribeToCacheChanges, type CacheChange } from '../shared/cacheChanges';
 import { installErrorTransferHandler } from '../shared/errorTransfer';
@@ -191,8 +192,14 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
         const stored = await track(engine.readMemo(id));
         if (stored) return fromMemoPayload(stored) as T;
       }
-      const value = await compute();
+      // Checked before computing, which may take long: the store would refuse the result anyway.
+      if (memoOptions.ttlSeconds !== undefined) validateTtlSeconds(memoOptions.ttlSeconds);
       const sourceKeys = (memoOptions.sources ?? []).map((source) => keyOf(source).key);
+      const uncached = await track(engine.uncachedKeys(sourceKeys));
+      if (uncached.length > 0) {
+        throw new VolumeCacheError('invalid-argument', `memo() source ${uncached[0]} is not in the cache; cache it first, or leave it out of sources.`);
+      }
+      const value = await compute();
       await track(engine.writeMemo(id, toMemoPayload(value), { sourceKeys, ...(memoOptions.ttlSeconds !== undefined ? { ttlSeconds: memoOptions.ttlSeconds } : {}) }));
       return value;
     },

@@ -921,6 +921,14 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       return { kind: 'value', value: (hit.value as { value: unknown }).value };
     },
 
+    async uncachedKeys(keys) {
+      ensureOpen();
+      if (!storage) return [];
+      const uncached: string[] = [];
+      for (const key of keys) if (!(await storage.store.get(key))) uncached.push(key);
+      return uncached;
+    },
+
     async writeMemo(id, payload, options) {
       ensureOpen();
       if (!storage) return;

@@ -167,6 +167,35 @@ describe('memo', () => {
     });
     expect(outcome).toEqual({ computed: 2, derived: 0 });
   });
+
+  it('a memo whose source is not cached, or whose TTL is invalid, is refused before computing', async () => {
+    const outcome = await page.evaluate(async () => {
+      const lib = window.volumeCache as typeof import('../../src/index');
+      const cache = await lib.createVolumeCache({ name: 'memo-refused', thumbnails: false });
+      let computed = 0;
+      const compute = () => {
+        computed++;
+        return 1;
+      };
+      const codeOf = (error: unknown) => (lib.isVolumeCacheError(error) ? error.code : String(error));
+      const uncachedSource = await cache.memo('m', {}, compute, { version: 1, sources: ['/data/nifti/functional.nii'] }).then(() => 'resolved', codeOf);
+      const badTtl = await cache.memo('m', {}, compute, { version: 1, ttlSeconds: -1 }).then(() => 'resolved', codeOf);
+      const computedBefore = computed;
+      // A source removed while computing: the store still refuses the result.
+      await cache.get('/data/nifti/functional.nii');
+      const removedMeanwhile = await cache
+        .memo('m', {}, async () => {
+          computed++;
+          await cache.invalidate('/data/nifti/functional.nii');
+          return 2;
+        }, { version: 1, sources: ['/data/nifti/functional.nii'] })
+        .then(() => 'resolved', codeOf);
+      const derived = (await cache.stats()).derivedResults;
+      cache.close();
+      return { uncachedSource, badTtl, computedBefore, removedMeanwhile, computed, derived };
+    });
+    expect(outcome).toEqual({ uncachedSource: 'invalid-argument', badTtl: 'invalid-argument', computedBefore: 0, removedMeanwhile: 'invalid-argument', computed: 1, derived: 0 });
+  });
 });
 
 describe('thumbnails', () => {
