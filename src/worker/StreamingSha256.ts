@@ -19,6 +19,21 @@ export async function createStreamingSha256(): Promise<StreamingSha256> {
   };
 }
 
+/**
+ * Whether the streaming hasher works here. WebAssembly can be present and
+ * still refuse to compile (a Content-Security-Policy without
+ * 'wasm-unsafe-eval'), so this builds a hasher rather than looking for the
+ * WebAssembly object.
+ */
+export async function canHashHere(): Promise<boolean> {
+  try {
+    await createStreamingSha256();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Hashes a stored file by streaming it, for verifyOnRead. */
 export async function sha256OfBlob(blob: Blob): Promise<string> {
   const hasher = await createStreamingSha256();

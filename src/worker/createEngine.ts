@@ -25,7 +25,7 @@ import { MemoryLru } from '../derived/MemoryLru';
 import { renderThumbnail } from '../derived/renderThumbnail';
 import type { NiftiHeaderInfo } from '../derived/NiftiHeaderInfo';
 import { openCacheChangePoster, type CacheChangePoster } from '../shared/cacheChanges';
-import { sha256OfBlob, sha256OfBytes } from './StreamingSha256';
+import { canHashHere, sha256OfBlob, sha256OfBytes } from './StreamingSha256';
 import { createEncryptingSink } from '../encryption/EncryptingSink';
 import { createKeyCheck, keyMatches } from '../encryption/keyCheck';
 import { decryptAll, decryptInPlace } from '../encryption/readEncryptedFile';
@@ -338,11 +338,17 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
 
     if (!storage) {
       const sink = createMemorySink();
-      const result = await downloadVolume({ ...base, openSink: async () => sink });
+      // Nothing is stored, so nothing streams through a hasher (which needs
+      // WebAssembly, perhaps what is missing): an integrity check digests the
+      // body, held in memory here anyway, with Web Crypto.
+      const result = await downloadVolume({ ...base, hash: false, openSink: async () => sink });
       if (result.kind !== 'complete') throw new VolumeCacheError('http-status', 'Unexpected 304 without a cached copy.', { url: request.url, status: 304 });
-      checkIntegrity(result, expectedSha256, request.url);
+      const file = sink.toFile(fileNameOf(request.url), result.meta.contentType);
+      if (expectedSha256 !== null) {
+        checkIntegrity(toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()))), expectedSha256, request.url);
+      }
       await addTotals({ misses: 1, uncached: 1, downloads: 1, bytesFromNetwork: result.bytesFromNetwork });
-      return { file: sink.toFile(fileNameOf(request.url), result.meta.contentType), status: 'uncached', entry: null };
+      return { file, status: 'uncached', entry: null };
     }
 
     const files = storage.files;
@@ -384,8 +390,10 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         await temporary.remove().catch(() => undefined);
         throw new VolumeCacheError('http-status', `The server answered 304 to an unconditional request for ${request.url}.`, { url: request.url, status: 304 });
       }
+      const sha256 = result.sha256;
       try {
-        checkIntegrity(result, expectedSha256, request.url);
+        if (sha256 === null) throw new Error('a download to store was not hashed');
+        checkIntegrity(sha256, expectedSha256, request.url);
       } catch (error) {
         await temporary.remove().catch(() => undefined);
         throw error;
@@ -402,7 +410,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         key: request.key,
         url: request.url,
         bytes: result.bytes,
-        sha256: result.sha256,
+        sha256,
         contentType: result.meta.contentType,
         etag: result.meta.etag,
         lastModified: result.meta.lastModified,
@@ -736,7 +744,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       thumbnailsEnabled = settings.thumbnails;
       memoryTier = new MemoryLru(settings.memoryBytes);
       missing = [];
-      if (typeof WebAssembly !== 'object') missing.push('webassembly');
+      if (!(await canHashHere())) missing.push('webassembly');
       if (!platform.locks) missing.push('web-locks');
 
       let store: MetadataStore | null = null;
@@ -1065,9 +1073,9 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   return engine;
 }
 
-function checkIntegrity(result: { sha256: string }, expectedSha256: string | null, url: string): void {
-  if (expectedSha256 !== null && result.sha256 !== expectedSha256) {
-    throw new VolumeCacheError('integrity', `SHA-256 of the download is ${result.sha256}, expected ${expectedSha256}.`, { url });
+function checkIntegrity(sha256: string, expectedSha256: string | null, url: string): void {
+  if (expectedSha256 !== null && sha256 !== expectedSha256) {
+    throw new VolumeCacheError('integrity', `SHA-256 of the download is ${sha256}, expected ${expectedSha256}.`, { url });
   }
 }
 

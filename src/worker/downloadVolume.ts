@@ -39,11 +39,17 @@ export interface DownloadRequest {
   backoffMs: number;
   /** An attempt that receives nothing (headers or body bytes) for this long is cut and resumed. */
   stallTimeoutMs: number;
+  /**
+   * false skips hashing (the result's sha256 is null): for a body that is
+   * not stored, where a hash would only serve an integrity check the caller
+   * can make on the whole body, and where WebAssembly may be unavailable.
+   */
+  hash?: boolean;
 }
 
 export type DownloadResult =
   | { kind: 'not-modified'; meta: ResponseMeta }
-  | { kind: 'complete'; bytes: number; sha256: string; meta: ResponseMeta; nifti: NiftiSummary | null; bytesFromNetwork: number };
+  | { kind: 'complete'; bytes: number; sha256: string | null; meta: ResponseMeta; nifti: NiftiSummary | null; bytesFromNetwork: number };
 
 /**
  * The longest Retry-After a 503 or 429 may ask for and still be waited out.
@@ -85,7 +91,8 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
   let encoded = isContentEncoded(response);
   let total = encoded ? null : contentLength(response);
   const sink = await request.openSink();
-  let hasher: ChunkHasher = await createChunkHasher(total);
+  const hashing = request.hash !== false;
+  let hasher: ChunkHasher | null = hashing ? await createChunkHasher(total) : null;
   let validator = request.expect === 'nifti' ? new NiftiStreamValidator(url) : null;
   let offset = 0;
   let bytesFromNetwork = 0;
@@ -113,7 +120,7 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
     const length = chunk.byteLength;
     if (validator) await validator.push(chunk);
     // Last: the hasher may transfer the chunk's buffer to its worker.
-    const next = await hasher.update(chunk);
+    const next = hasher ? await hasher.update(chunk) : (chunk.buffer as ArrayBuffer);
     offset += length;
     bytesFromNetwork += length;
     request.onProgress(offset, total);
@@ -215,8 +222,8 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
         await sink.truncate(0);
         offset = 0;
         restartFromZero = false;
-        hasher.dispose();
-        hasher = await createChunkHasher(total);
+        hasher?.dispose();
+        hasher = hashing ? await createChunkHasher(total) : null;
         validator?.abandon();
         validator = request.expect === 'nifti' ? new NiftiStreamValidator(url) : null;
         current = next;
@@ -231,12 +238,12 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
 
     const nifti = validator ? await validator.finish() : null;
     await sink.close();
-    const sha256 = await hasher.digestHex();
-    hasher.dispose();
+    const sha256 = hasher ? await hasher.digestHex() : null;
+    hasher?.dispose();
     return { kind: 'complete', bytes: offset, sha256, meta, nifti, bytesFromNetwork };
   } catch (error) {
     validator?.abandon();
-    hasher.dispose();
+    hasher?.dispose();
     await sink.discard().catch(() => undefined);
     if (signal.aborted && !(error instanceof VolumeCacheError && error.code !== 'aborted')) throw abortedError(url, signal);
     throw error;

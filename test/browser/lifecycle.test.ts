@@ -355,6 +355,94 @@ describe('graceful degradation', () => {
     }
   });
 
+  it('without IndexedDB in the worker: right bytes, uncached, network-only', async () => {
+    const facts = sample('functional.nii');
+    const path = '/data/nifti/functional.nii';
+    const prelude = `{ Object.defineProperty(self, 'indexedDB', { value: undefined }); new BroadcastChannel('lifecycle-no-idb').postMessage(typeof indexedDB); }`;
+    const patched = await openPatchedPage(browser.context, { workerPrelude: prelude });
+    try {
+      const outcome = await patched.page.evaluate(async (path) => {
+        const probe = new Promise<unknown>((resolve) => {
+          const listener = new BroadcastChannel('lifecycle-no-idb');
+          listener.onmessage = (event) => {
+            listener.close();
+            resolve(event.data);
+          };
+        });
+        const { createVolumeCache } = window.volumeCache as typeof import('../../src/index');
+        const cache = await createVolumeCache({ name: 'no-idb' });
+        const got = await cache.get(path);
+        const outcome = { indexedDbInWorker: await probe, status: got.status, sha256: await window.sha256Hex(got.file), stats: await cache.stats(), entries: await cache.entries() };
+        cache.close();
+        return outcome;
+      }, path);
+      expect(patched.workerRequests).toHaveLength(1);
+      expect(outcome).toMatchObject({ indexedDbInWorker: 'undefined', status: 'uncached', sha256: facts.sha256, entries: [] });
+      expect(outcome.stats.mode).toBe('network-only');
+      expect(outcome.stats.missing).toContain('indexeddb');
+      expect(outcome.stats.missing).not.toContain('worker');
+    } finally {
+      await patched.close();
+    }
+  });
+
+  const noWebAssembly = [
+    // What hospitals' strict policies do: WebAssembly is there but may not compile.
+    { how: "a Content-Security-Policy without 'wasm-unsafe-eval'", headers: { 'Content-Security-Policy': "script-src 'self'" }, remove: false, typeInWorker: 'object' },
+    { how: 'no WebAssembly object', headers: undefined, remove: true, typeInWorker: 'undefined' },
+  ];
+  for (const { how, headers, remove, typeInWorker } of noWebAssembly) {
+    it(`without usable WebAssembly in the worker (${how}): right bytes, uncached, integrity still checked`, async () => {
+      const facts = sample('functional.nii');
+      const path = '/data/nifti/functional.nii';
+      const channel = `lifecycle-no-wasm-${remove ? 'removed' : 'csp'}`;
+      const prelude = `{ ${remove ? 'delete globalThis.WebAssembly;' : ''} new BroadcastChannel(${JSON.stringify(channel)}).postMessage(typeof WebAssembly); }`;
+      const patched = await openPatchedPage(browser.context, { workerPrelude: prelude, ...(headers ? { workerHeaders: headers } : {}) });
+      try {
+        const outcome = await patched.page.evaluate(
+          async ({ path, channel, sha256 }) => {
+            const probe = new Promise<unknown>((resolve) => {
+              const listener = new BroadcastChannel(channel);
+              listener.onmessage = (event) => {
+                listener.close();
+                resolve(event.data);
+              };
+            });
+            const { createVolumeCache, isVolumeCacheError } = window.volumeCache as typeof import('../../src/index');
+            const base64 = btoa(String.fromCharCode(...(sha256.match(/../g) ?? []).map((byte) => parseInt(byte, 16))));
+            const cache = await createVolumeCache({ name: `no-wasm-${channel}` });
+            const plain = await cache.get(path);
+            const verified = await cache.get(path, { integrity: `sha256-${base64}` });
+            const wrong = await cache.get(path, { integrity: `sha256-${btoa('x'.repeat(32))}` }).then(
+              () => 'resolved',
+              (error: unknown) => (isVolumeCacheError(error) ? error.code : String(error)),
+            );
+            const outcome = {
+              webAssemblyInWorker: await probe,
+              statuses: [plain.status, verified.status],
+              sha256: await window.sha256Hex(plain.file),
+              size: verified.file.size,
+              wrong,
+              stats: await cache.stats(),
+              entries: await cache.entries(),
+            };
+            cache.close();
+            return outcome;
+          },
+          { path, channel, sha256: facts.sha256 },
+        );
+        expect(patched.workerRequests).toHaveLength(1);
+        expect(outcome.webAssemblyInWorker).toBe(typeInWorker);
+        expect(outcome).toMatchObject({ statuses: ['uncached', 'uncached'], sha256: facts.sha256, size: facts.bytes, wrong: 'integrity', entries: [] });
+        expect(outcome.stats.mode).toBe('network-only');
+        expect(outcome.stats.missing).toContain('webassembly');
+        expect(outcome.stats.missing).not.toContain('worker');
+      } finally {
+        await patched.close();
+      }
+    });
+  }
+
   for (const how of ['worker script answers 500', 'Worker constructor throws'] as const) {
     it(`no worker (${how}): the engine runs on the page and caches through createWritable`, async () => {
       const facts = sample('avg152T1_LR_nifti.nii');

@@ -10,6 +10,8 @@ export interface PagePatches {
   workerPrelude?: string;
   /** Answer the worker module request with this HTTP status instead (the worker then fails to start). */
   workerStatus?: number;
+  /** Extra response headers for the worker module, e.g. a Content-Security-Policy, which a dedicated worker takes from its script's response. */
+  workerHeaders?: Record<string, string>;
 }
 
 /** The library's dedicated worker as the Vite dev server serves it (/src/worker/worker.ts?worker_file&type=module). */
@@ -43,7 +45,7 @@ export async function openPatchedPage(context: BrowserContext, patches: PagePatc
   });
 
   if (patches.initScript !== undefined) await page.addInitScript({ content: patches.initScript });
-  if (patches.workerPrelude !== undefined || patches.workerStatus !== undefined) {
+  if (patches.workerPrelude !== undefined || patches.workerStatus !== undefined || patches.workerHeaders !== undefined) {
     await page.route(isWorkerModule, async (route: Route) => {
       workerRequests.push(route.request().url());
       if (patches.workerStatus !== undefined) {
@@ -52,7 +54,7 @@ export async function openPatchedPage(context: BrowserContext, patches: PagePatc
       }
       const response = await route.fetch();
       const body = await response.text();
-      await route.fulfill({ response, body: `${patches.workerPrelude ?? ''}\n${body}` });
+      await route.fulfill({ response, headers: { ...response.headers(), ...patches.workerHeaders }, body: `${patches.workerPrelude ?? ''}\n${body}` });
     });
   }
 

@@ -242,6 +242,16 @@ describe('downloadVolume: a resume that answers for another version', () => {
   });
 });
 
+describe('downloadVolume: without hashing', () => {
+  it('stores every byte, resumes the same way, and reports no hash', async () => {
+    const sink = createMemorySink();
+    const { fetch } = scriptedFetch([dropsAfter(1000), partial(BODY, 1000)]);
+    const result = await run(request(fetch, { hash: false, openSink: async () => sink }));
+    expect(result).toMatchObject({ kind: 'complete', bytes: BODY.byteLength, sha256: null, bytesFromNetwork: BODY.byteLength });
+    expect(new Uint8Array(await sink.toFile('v', '').arrayBuffer())).toEqual(BODY);
+  });
+});
+
 describe('downloadVolume: a first request that fails', () => {
   it('names a redirect the browser could not follow, found by one HEAD that follows none', async () => {
     const { fetch, calls } = scriptedFetch([new TypeError('Failed to fetch'), new Response(null, { status: 302, headers: { Location: '/elsewhere' } })]);
