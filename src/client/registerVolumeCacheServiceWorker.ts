@@ -1,13 +1,14 @@
 import { Workbox } from 'workbox-window';
 import { VolumeCacheError } from '../errors';
-import { DEFAULT_SERVICE_WORKER_CONFIG, ENCRYPTION_KEY_MESSAGE, encodeServiceWorkerConfig, type ServiceWorkerConfig } from '../service-worker/serviceWorkerConfig';
+import { ENCRYPTION_KEY_MESSAGE, encodeServiceWorkerConfig } from '../service-worker/serviceWorkerConfig';
+import { serviceWorkerConfigFrom } from './serviceWorkerConfigFrom';
 
 export interface VolumeRequestMatch {
   /** File-name endings that mark a volume. @default [".nii", ".nii.gz"] */
   extensions?: string[];
   /** Only URLs under these path prefixes. */
   pathPrefixes?: string[];
-  /** Regular expressions a URL may match instead of an extension. */
+  /** Regular expressions the whole URL (href) may match instead of an extension; a RegExp keeps its flags. */
   patterns?: (RegExp | string)[];
   /** Other origins whose volumes are cached (they must allow CORS). */
   origins?: string[];
@@ -71,24 +72,7 @@ export async function registerVolumeCacheServiceWorker(options: RegisterServiceW
   if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) {
     throw new VolumeCacheError('unsupported', 'Service workers are not available here (they need a secure context: https or localhost).');
   }
-  const match = options.match ?? {};
-  const config: ServiceWorkerConfig = {
-    ...DEFAULT_SERVICE_WORKER_CONFIG,
-    name: options.name ?? DEFAULT_SERVICE_WORKER_CONFIG.name,
-    extensions: match.extensions ?? DEFAULT_SERVICE_WORKER_CONFIG.extensions,
-    pathPrefixes: match.pathPrefixes ?? [],
-    patterns: (match.patterns ?? []).map((pattern) => (pattern instanceof RegExp ? pattern.source : pattern)),
-    origins: match.origins ?? [],
-    ignoreSearchParams: options.ignoreSearchParams ?? [],
-    skipWaiting: options.skipWaiting ?? true,
-    clientsClaim: options.clientsClaim ?? true,
-    cacheNoStore: options.cacheNoStore ?? false,
-    cacheCredentialed: options.cacheCredentialed ?? false,
-    cacheAuthorized: options.cacheAuthorized ?? false,
-    shared: options.shared ?? false,
-    expect: options.expect ?? 'nifti',
-    offlineShell: options.offlineShell ?? false,
-  };
+  const config = serviceWorkerConfigFrom(options);
   const scriptURL = new URL(options.scriptURL ?? '/volume-cache-sw.js', location.href);
   for (const [name, value] of encodeServiceWorkerConfig(config)) scriptURL.searchParams.append(name, value);
 

@@ -12,8 +12,10 @@ export interface ServiceWorkerConfig {
   extensions: string[];
   /** Only URLs under these path prefixes, if any are given. */
   pathPrefixes: string[];
-  /** Regular expressions (sources) a URL may match instead of an extension. */
+  /** Regular expressions (sources) the whole URL may match instead of an extension. */
   patterns: string[];
+  /** The flags of each pattern, by position ('' or missing: none). */
+  patternFlags: string[];
   /** Origins besides the service worker's own whose volumes are cached. */
   origins: string[];
   /** Query parameters left out of the cache key (signed-URL tokens); use cacheKeyIgnoring() on the page too. */
@@ -49,6 +51,7 @@ export const DEFAULT_SERVICE_WORKER_CONFIG: ServiceWorkerConfig = {
   extensions: ['.nii', '.nii.gz'],
   pathPrefixes: [],
   patterns: [],
+  patternFlags: [],
   origins: [],
   ignoreSearchParams: [],
   skipWaiting: true,
@@ -61,7 +64,7 @@ export const DEFAULT_SERVICE_WORKER_CONFIG: ServiceWorkerConfig = {
   offlineShell: false,
 };
 
-const LISTS = ['extensions', 'pathPrefixes', 'patterns', 'origins', 'ignoreSearchParams'] as const;
+const LISTS = ['extensions', 'pathPrefixes', 'patterns', 'patternFlags', 'origins', 'ignoreSearchParams'] as const;
 const FLAGS = ['skipWaiting', 'clientsClaim', 'cacheNoStore', 'cacheCredentialed', 'cacheAuthorized', 'shared', 'offlineShell'] as const;
 
 export function encodeServiceWorkerConfig(config: ServiceWorkerConfig): URLSearchParams {
@@ -78,14 +81,14 @@ export function decodeServiceWorkerConfig(query: URLSearchParams): ServiceWorker
   if (expect === 'any' || expect === 'nifti') config.expect = expect;
   for (const list of LISTS) if (query.has(list)) config[list] = query.getAll(list);
   for (const flag of FLAGS) if (query.has(flag)) config[flag] = query.get(flag) === '1';
-  for (const pattern of config.patterns) compilePattern(pattern);
+  config.patterns.forEach((pattern, index) => compilePattern(pattern, config.patternFlags[index]));
   return config;
 }
 
-export function compilePattern(source: string): RegExp {
+export function compilePattern(source: string, flags = ''): RegExp {
   try {
-    return new RegExp(source);
+    return new RegExp(source, flags);
   } catch {
-    throw new VolumeCacheError('invalid-argument', `match pattern ${JSON.stringify(source)} is not a valid regular expression.`);
+    throw new VolumeCacheError('invalid-argument', `match pattern ${JSON.stringify(source)}${flags ? ` with flags "${flags}"` : ''} is not a valid regular expression.`);
   }
 }
