@@ -144,6 +144,36 @@ describe('a File handed out in one tab', () => {
     await Promise.all([viewer, other].map((page) => page.close()));
   });
 
+  it('stays readable when another tab replaces its entry with a new version of the file', async () => {
+    const partition = 'lease-replace';
+    // The test server answers this URL's first GET with version 1 and later ones with version 2.
+    const path = '/gen/64-75.nii?v=1,2';
+    const [{ page: viewer }, { page: other }] = await Promise.all([suite.browser.newTestPage(), suite.browser.newTestPage()]);
+    const [v1, v2] = await Promise.all([generatedVolumeSha256(64, 75, 1), generatedVolumeSha256(64, 75, 2)]);
+    await openIn(viewer, partition);
+    // Fresh for no time, so the other tab's get revalidates and finds version 2.
+    const taken = await viewer.evaluate(
+      async ({ partition, path }) => {
+        const { file, status, entry } = await window.leaseCaches!.get(partition)!.get(path, { ttlSeconds: 0 });
+        (window.heldFiles ??= new Map()).set(path, file);
+        return { status, sha256: entry?.sha256 ?? null };
+      },
+      { partition, path },
+    );
+    expect(taken).toEqual({ status: 'miss', sha256: v1 });
+
+    expect(await takeFile(other, partition, path)).toEqual({ status: 'miss', sha256: v2 });
+    expect(await run(other, partition, 'entries')).toMatchObject([{ sha256: v2 }]);
+    // The replaced file waits for the viewer's lease.
+    expect(await storedFiles(other, partition)).toEqual({ [v1]: generatedVolumeBytes(64), [v2]: generatedVolumeBytes(64) });
+    expect(await readHeldFile(viewer, path)).toEqual({ sha256: v1 });
+
+    await waitFor(async () => !(v1 in (await storedFiles(other, partition))), 'the replaced file to be removed');
+    expect(await storedFiles(other, partition)).toEqual({ [v2]: generatedVolumeBytes(64) });
+    expect(await readHeldFile(viewer, path)).toEqual({ error: 'NotFoundError' });
+    await Promise.all([viewer, other].map((page) => page.close()));
+  });
+
   it('keeps its file when the same bytes are stored again while the removal waits', async () => {
     const partition = 'lease-restore';
     const path = '/gen/64-74.nii';
