@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { generatedVolumeBytes, generatedVolumeSha256 } from '../server/generatedVolume';
 import { baseURL, launchBrowser, resetServer, serverGets, type TestBrowser } from './support/harness';
-import { openPatchedPage, plantLeftovers, REMOVE_OPFS, removeOpfsInWorkerPrelude } from './support/lifecyclePages';
+import { firstBroadcast, openPatchedPage, plantLeftovers, REMOVE_OPFS, removeOpfsInWorkerPrelude } from './support/lifecyclePages';
 import { sample } from './support/manifest';
 import { listPartitionFiles } from './support/pageCache';
 import { findBrowserProcess, watchRendererMemory, type RendererMemoryReport } from './support/processMemory';
@@ -303,27 +303,35 @@ describe('a large file streams with bounded renderer memory', () => {
   });
 });
 
+/** One get() of `path` in a fresh cache of `partition`: its status, the bytes' SHA-256, then stats() and entries(). */
+function getOnce(page: Page, partition: string, path: string) {
+  return page.evaluate(
+    async ({ partition, path }) => {
+      const { createVolumeCache } = window.volumeCache as typeof import('../../src/index');
+      const cache = await createVolumeCache({ name: partition });
+      const got = await cache.get(path);
+      const outcome = { status: got.status, sha256: await window.sha256Hex(got.file), stats: await cache.stats(), entries: await cache.entries() };
+      cache.close();
+      return outcome;
+    },
+    { partition, path },
+  );
+}
+
 describe('graceful degradation', () => {
   it('without OPFS on the page and in the worker: right bytes, uncached, network-only, no entries', async () => {
     const facts = sample('functional.nii');
     const path = '/data/nifti/functional.nii';
     const patched = await openPatchedPage(browser.context, { initScript: REMOVE_OPFS, workerPrelude: removeOpfsInWorkerPrelude('lifecycle-no-opfs') });
     try {
+      const workerReport = firstBroadcast(patched.page, 'lifecycle-no-opfs');
       const outcome = await patched.page.evaluate(async (path) => {
-        const probe = new Promise<unknown>((resolve) => {
-          const channel = new BroadcastChannel('lifecycle-no-opfs');
-          channel.onmessage = (event) => {
-            channel.close();
-            resolve(event.data);
-          };
-        });
         const { createVolumeCache } = window.volumeCache as typeof import('../../src/index');
         const cache = await createVolumeCache({ name: 'no-opfs' });
         const first = await cache.get(path);
         const second = await cache.get(path);
         const outcome = {
           pageHasOpfs: typeof navigator.storage.getDirectory,
-          worker: await probe,
           statuses: [first.status, second.status],
           entry: first.entry,
           size: first.file.size,
@@ -341,7 +349,7 @@ describe('graceful degradation', () => {
       }, path);
       expect(patched.workerRequests).toHaveLength(1);
       // Seen from inside the worker: it had OPFS, the prelude removed it before the engine started.
-      expect(outcome.worker).toEqual({ inWorker: true, before: 'function', after: 'undefined', inPrototype: false });
+      expect(await workerReport).toEqual({ inWorker: true, before: 'function', after: 'undefined', inPrototype: false });
       expect(outcome.pageHasOpfs).toBe('undefined');
       expect(outcome).toMatchObject({ statuses: ['uncached', 'uncached'], entry: null, size: facts.bytes, sha256: facts.sha256, entries: [], cachedFile: null, pin: 'unsupported' });
       // The engine that reported OPFS missing is the worker's: 'worker' is not missing.
@@ -361,23 +369,11 @@ describe('graceful degradation', () => {
     const prelude = `{ Object.defineProperty(self, 'indexedDB', { value: undefined }); new BroadcastChannel('lifecycle-no-idb').postMessage(typeof indexedDB); }`;
     const patched = await openPatchedPage(browser.context, { workerPrelude: prelude });
     try {
-      const outcome = await patched.page.evaluate(async (path) => {
-        const probe = new Promise<unknown>((resolve) => {
-          const listener = new BroadcastChannel('lifecycle-no-idb');
-          listener.onmessage = (event) => {
-            listener.close();
-            resolve(event.data);
-          };
-        });
-        const { createVolumeCache } = window.volumeCache as typeof import('../../src/index');
-        const cache = await createVolumeCache({ name: 'no-idb' });
-        const got = await cache.get(path);
-        const outcome = { indexedDbInWorker: await probe, status: got.status, sha256: await window.sha256Hex(got.file), stats: await cache.stats(), entries: await cache.entries() };
-        cache.close();
-        return outcome;
-      }, path);
+      const workerReport = firstBroadcast(patched.page, 'lifecycle-no-idb');
+      const outcome = await getOnce(patched.page, 'no-idb', path);
       expect(patched.workerRequests).toHaveLength(1);
-      expect(outcome).toMatchObject({ indexedDbInWorker: 'undefined', status: 'uncached', sha256: facts.sha256, entries: [] });
+      expect(await workerReport).toBe('undefined');
+      expect(outcome).toMatchObject({ status: 'uncached', sha256: facts.sha256, entries: [] });
       expect(outcome.stats.mode).toBe('network-only');
       expect(outcome.stats.missing).toContain('indexeddb');
       expect(outcome.stats.missing).not.toContain('worker');
@@ -399,15 +395,9 @@ describe('graceful degradation', () => {
       const prelude = `{ ${remove ? 'delete globalThis.WebAssembly;' : ''} new BroadcastChannel(${JSON.stringify(channel)}).postMessage(typeof WebAssembly); }`;
       const patched = await openPatchedPage(browser.context, { workerPrelude: prelude, ...(headers ? { workerHeaders: headers } : {}) });
       try {
+        const workerReport = firstBroadcast(patched.page, channel);
         const outcome = await patched.page.evaluate(
           async ({ path, channel, sha256 }) => {
-            const probe = new Promise<unknown>((resolve) => {
-              const listener = new BroadcastChannel(channel);
-              listener.onmessage = (event) => {
-                listener.close();
-                resolve(event.data);
-              };
-            });
             const { createVolumeCache, isVolumeCacheError } = window.volumeCache as typeof import('../../src/index');
             const base64 = btoa(String.fromCharCode(...(sha256.match(/../g) ?? []).map((byte) => parseInt(byte, 16))));
             const cache = await createVolumeCache({ name: `no-wasm-${channel}` });
@@ -418,7 +408,6 @@ describe('graceful degradation', () => {
               (error: unknown) => (isVolumeCacheError(error) ? error.code : String(error)),
             );
             const outcome = {
-              webAssemblyInWorker: await probe,
               statuses: [plain.status, verified.status],
               sha256: await window.sha256Hex(plain.file),
               size: verified.file.size,
@@ -432,7 +421,7 @@ describe('graceful degradation', () => {
           { path, channel, sha256: facts.sha256 },
         );
         expect(patched.workerRequests).toHaveLength(1);
-        expect(outcome.webAssemblyInWorker).toBe(typeInWorker);
+        expect(await workerReport).toBe(typeInWorker);
         expect(outcome).toMatchObject({ statuses: ['uncached', 'uncached'], sha256: facts.sha256, size: facts.bytes, wrong: 'integrity', entries: [] });
         expect(outcome.stats.mode).toBe('network-only');
         expect(outcome.stats.missing).toContain('webassembly');
@@ -492,14 +481,7 @@ describe('graceful degradation', () => {
     const path = '/data/nifti/functional.nii';
     const patched = await openPatchedPage(browser.context, { initScript: REMOVE_OPFS, workerStatus: 500 });
     try {
-      const outcome = await patched.page.evaluate(async (path) => {
-        const { createVolumeCache } = window.volumeCache as typeof import('../../src/index');
-        const cache = await createVolumeCache({ name: 'no-worker-no-opfs' });
-        const result = await cache.get(path);
-        const outcome = { status: result.status, sha256: await window.sha256Hex(result.file), stats: await cache.stats(), entries: await cache.entries() };
-        cache.close();
-        return outcome;
-      }, path);
+      const outcome = await getOnce(patched.page, 'no-worker-no-opfs', path);
       expect(patched.workerRequests.length).toBeGreaterThanOrEqual(1);
       expect(outcome).toMatchObject({ status: 'uncached', sha256: facts.sha256, entries: [], stats: { mode: 'network-only', misses: 1, uncached: 1 } });
       expect(outcome.stats.missing).toContain('opfs');

@@ -65,6 +65,26 @@ export async function openPatchedPage(context: BrowserContext, patches: PagePatc
   return { page, errors, workerRequests, close: () => page.close() };
 }
 
+/**
+ * The first message posted on BroadcastChannel `name` as `page` sees it: how
+ * a worker prelude reports what it found. Call it before whatever starts the
+ * worker; the listener is in place once the page has run this evaluation,
+ * which it does before any evaluation asked for after it.
+ */
+export function firstBroadcast(page: Page, name: string): Promise<unknown> {
+  return page.evaluate(
+    (name) =>
+      new Promise<unknown>((resolve) => {
+        const channel = new BroadcastChannel(name);
+        channel.onmessage = (event) => {
+          channel.close();
+          resolve(event.data);
+        };
+      }),
+    name,
+  );
+}
+
 /** Script that removes OPFS from a global scope (page or worker): no navigator.storage.getDirectory. */
 export const REMOVE_OPFS = 'delete StorageManager.prototype.getDirectory;';
 
