@@ -7,11 +7,8 @@ export type VolumeMatcher = (url: URL) => boolean;
  * listed path prefix if any, and with a volume extension or matching a
  * pattern. Only GET and HEAD are ever considered by the caller.
  */
-export function createVolumeMatcher(
-  config: Pick<ServiceWorkerConfig, 'extensions' | 'pathPrefixes' | 'patterns' | 'origins'> & Partial<Pick<ServiceWorkerConfig, 'patternFlags'>>,
-  ownOrigin: string,
-): VolumeMatcher {
-  const patterns = config.patterns.map((pattern, index) => compilePattern(pattern, config.patternFlags?.[index]));
+export function createVolumeMatcher(config: Pick<ServiceWorkerConfig, 'extensions' | 'pathPrefixes' | 'patterns' | 'patternFlags' | 'origins'>, ownOrigin: string): VolumeMatcher {
+  const patterns = config.patterns.map((pattern, index) => compilePattern(pattern, config.patternFlags[index]));
   const origins = new Set([ownOrigin, ...config.origins.map((origin) => new URL(origin).origin)]);
   const extensions = config.extensions.map((extension) => extension.toLowerCase());
   return (url) => {

@@ -358,7 +358,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     // anyone holding a copy of a volume whether it is cached here.
     const fileId = crypto.getRandomValues(new Uint8Array(16));
     try {
-      let result: DownloadResult;
+      let result: DownloadResult<string>;
       try {
         const key = encryptionKey;
         result = await downloadVolume({
@@ -392,7 +392,6 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       }
       const sha256 = result.sha256;
       try {
-        if (sha256 === null) throw new Error('a download to store was not hashed');
         checkIntegrity(sha256, expectedSha256, request.url);
       } catch (error) {
         await temporary.remove().catch(() => undefined);

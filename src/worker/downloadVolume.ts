@@ -47,9 +47,10 @@ export interface DownloadRequest {
   hash?: boolean;
 }
 
-export type DownloadResult =
+/** `Sha256` is the hash's type: a string, or null for a download asked not to hash. */
+export type DownloadResult<Sha256 extends string | null = string | null> =
   | { kind: 'not-modified'; meta: ResponseMeta }
-  | { kind: 'complete'; bytes: number; sha256: string | null; meta: ResponseMeta; nifti: NiftiSummary | null; bytesFromNetwork: number };
+  | { kind: 'complete'; bytes: number; sha256: Sha256; meta: ResponseMeta; nifti: NiftiSummary | null; bytesFromNetwork: number };
 
 /**
  * The longest Retry-After a 503 or 429 may ask for and still be waited out.
@@ -67,6 +68,9 @@ export const MAX_RETRY_AFTER_SECONDS = 30;
  * 429 that says when to come back (Retry-After) is waited out and asked again,
  * except when revalidating: then the cached copy is the better answer now.
  */
+export function downloadVolume(request: DownloadRequest & { hash?: true }): Promise<DownloadResult<string>>;
+export function downloadVolume(request: DownloadRequest & { hash: false }): Promise<DownloadResult<null>>;
+export function downloadVolume(request: DownloadRequest): Promise<DownloadResult>;
 export async function downloadVolume(request: DownloadRequest): Promise<DownloadResult> {
   const { url, signal } = request;
   let retriesLeft = request.retries;
