@@ -1,37 +1,27 @@
 import { defineConfig } from 'vitest/config';
-import { fileURLToPath } from 'node:url';
-import { serviceWorkerBuildConfig, serviceWorkerScriptPlugin } from './test/server/serviceWorkerScript.ts';
+import { pageBuildConfig, repoRoot as root, serviceWorkerBuildConfig, workerBuildConfig } from './build/libraryBuilds.ts';
+import { serviceWorkerScriptPlugin } from './test/server/serviceWorkerScript.ts';
 import { testServerPlugin } from './test/server/testServerPlugin.ts';
 
-const root = fileURLToPath(new URL('.', import.meta.url));
+// One config for several jobs. `npm run build` builds the package in four
+// passes (see build/libraryBuilds.ts): the page entries (default mode), the
+// engine worker and the hash worker (self-contained, stable names), and the
+// prebuilt service worker. `vite` serves the demo from demo/, and vitest runs
+// the unit, browser and package test projects.
+const BUILDS: Record<string, () => object> = {
+  'engine-worker': () => workerBuildConfig('src/worker/worker.ts'),
+  'hash-worker': () => workerBuildConfig('src/worker/sha256Worker.ts'),
+  'service-worker': () => serviceWorkerBuildConfig(true),
+};
 
-// One config for four jobs: `vite build` builds the library (page entry + its
-// worker), `vite build --mode service-worker` the prebuilt service worker,
-// `vite` serves the demo from demo/, and vitest runs the unit and browser
-// test projects.
-export default defineConfig(({ command, mode }) => mode === 'service-worker' ? serviceWorkerBuildConfig(true) : ({
-  root: command === 'serve' ? `${root}demo` : root,
+export default defineConfig(({ command, mode }) => BUILDS[mode]?.() ?? (command === 'build' ? pageBuildConfig() : {
+  root: `${root}demo`,
   publicDir: `${root}public`,
   // The demo serves the real volumes in ../shared/data through the same local
   // volume server the browser tests use (ETag, Range, 304, optional ?rate= throttle).
-  plugins: command === 'serve' ? [testServerPlugin(), serviceWorkerScriptPlugin()] : [],
+  plugins: [testServerPlugin(), serviceWorkerScriptPlugin()],
   server: { host: '127.0.0.1', port: 5173, fs: { allow: [root] } },
   worker: { format: 'es' },
-  build: {
-    outDir: `${root}dist`,
-    emptyOutDir: true,
-    sourcemap: true,
-    target: 'es2022',
-    copyPublicDir: false,
-    lib: {
-      entry: { index: `${root}src/index.ts`, 'service-worker': `${root}src/service-worker/index.ts` },
-      formats: ['es'],
-    },
-    rollupOptions: {
-      // Dependencies stay imports so the application's bundler dedupes them.
-      external: ['idb', 'comlink', 'nifti-reader-js', 'hash-wasm', /^workbox-/],
-    },
-  },
   test: {
     root,
     projects: [

@@ -19,6 +19,10 @@ export interface EngineInitOptions {
   memoryBytes?: number;
   /** Background thumbnail jobs (off in the service worker). */
   thumbnails?: boolean;
+  /** Absolute URL of the hash worker script, when the application hosts it itself. */
+  hashWorkerUrl?: string;
+  /** The page's library version, so the engine can say when its own differs. */
+  version?: string;
 }
 
 /** A memo result as it crosses to and from the worker: bytes with their array type, or a structured value. */
@@ -26,6 +30,8 @@ export type MemoPayload = { kind: 'binary'; arrayType: string; data: ArrayBuffer
 
 export interface EngineInfo {
   mode: 'opfs' | 'network-only';
+  /** The engine's library version (the page compares it with its own). */
+  version: string;
   missing: MissingCapability[];
   config: CacheConfig;
 }
@@ -42,6 +48,9 @@ export interface EngineRequest {
   expect?: 'nifti' | 'any';
   respectNoStore?: boolean;
 }
+
+/** What the service worker records about itself; the page's engine adds how its version compares. */
+export type RecordedServiceWorkerStatus = Omit<ServiceWorkerStatus, 'sameVersion' | 'version'> & { version?: string };
 
 export type ProgressCallback = (progress: DownloadProgress) => void;
 
@@ -91,9 +100,9 @@ export interface ServiceWorkerEngine extends VolumeCacheEngine {
   ingest(request: EngineRequest, response: Response): Promise<GetResult>;
   /** Waits until no context holds the download lock of `key`. */
   waitForDownload(key: string): Promise<void>;
-  /** Counts a response served from the cache, whose body carried `bodyBytes` of it (a range's length, 0 for HEAD). */
+  /** Counts a response served from the cache, whose body carried `bodyBytes` of it (a range's length). Not called for HEAD, which counts nothing. */
   recordHit(entry: CacheEntry, kind: 'hit' | 'stale', bodyBytes: number): Promise<void>;
   /** Counts a volume request that went to the network uncached. */
   recordPassThrough(): Promise<void>;
-  setServiceWorkerStatus(status: ServiceWorkerStatus): Promise<void>;
+  setServiceWorkerStatus(status: RecordedServiceWorkerStatus): Promise<void>;
 }

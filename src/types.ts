@@ -141,10 +141,19 @@ export interface VolumeCacheOptions {
    */
   thumbnails?: boolean;
   /**
-   * The worker to drive, for bundlers that cannot follow `new URL(..., import.meta.url)`.
-   * By default the library starts its own module worker.
+   * The engine worker, for bundlers that cannot follow `new URL(..., import.meta.url)`:
+   * the URL where the application serves `volume-cache/worker` (dist/worker.js),
+   * or a module Worker it started from that file. By default the library starts
+   * its own, which Vite and webpack copy into the application's build.
    */
-  worker?: Worker;
+  worker?: Worker | string | URL;
+  /**
+   * Where the application serves `volume-cache/sha256-worker` (dist/sha256-worker.js),
+   * the worker that hashes large downloads beside the engine. Only needed when
+   * that file is not next to the engine worker (a bundler renamed or moved it);
+   * relative URLs resolve against the page.
+   */
+  hashWorkerUrl?: string | URL;
 }
 
 export interface GetOptions {
@@ -198,10 +207,10 @@ export interface PinOptions {
 }
 
 /** A capability the cache could not use in this browser, which limits what it does. */
-export type MissingCapability = 'worker' | 'opfs' | 'sync-access-handle' | 'indexeddb' | 'webassembly' | 'web-locks';
+export type MissingCapability = 'worker' | 'hash-worker' | 'opfs' | 'sync-access-handle' | 'indexeddb' | 'webassembly' | 'web-locks';
 
 export interface CacheStats {
-  /** Requests answered from the cache (hit, revalidated or stale). */
+  /** Requests answered from the cache (hit, revalidated or stale). A HEAD to the service worker counts in neither this nor `misses`. */
   hits: number;
   /** Requests that downloaded (miss or uncached). */
   misses: number;
@@ -259,6 +268,13 @@ export interface ServiceWorkerStatus {
   missing: MissingCapability[];
   /** When the service worker last started, epoch ms. */
   startedAt: number;
+  /** The service worker's library version; null for one from before versions were recorded. */
+  version: string | null;
+  /**
+   * false when the service worker comes from another release than this
+   * library: copy volume-cache-sw.js again (`npx volume-cache init <dir>`).
+   */
+  sameVersion: boolean;
 }
 
 export interface CacheConfig {

@@ -24,7 +24,8 @@ import type {
   PrefetchResult,
   VolumeCacheOptions,
 } from '../types';
-import { startEngine } from './startEngine';
+import { VERSION } from '../version';
+import { startEngine, type EngineWorkerSource } from './startEngine';
 
 export interface VolumeCache {
   /** The partition name. */
@@ -86,6 +87,11 @@ export interface VolumeCache {
 
 /** Opens (or creates) a cache partition and starts its worker. */
 export async function createVolumeCache(options: VolumeCacheOptions = {}): Promise<VolumeCache> {
+  if (!isBrowserContext()) {
+    // Server-side rendering imports the page's modules in Node: the import must
+    // work there, and a call says plainly that a cache needs a browser.
+    throw new VolumeCacheError('unsupported', 'createVolumeCache() needs a browser (a page or a worker); call it on the client, not during server-side rendering.');
+  }
   if (typeof options !== 'object' || options === null) throw new VolumeCacheError('invalid-argument', 'createVolumeCache() takes an options object.');
   if (options.cacheKey !== undefined && typeof options.cacheKey !== 'function') {
     throw new VolumeCacheError('invalid-argument', 'cacheKey must be a function (url: URL) => string.');
@@ -109,8 +115,10 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
       ...(options.keepDecoded !== undefined ? { keepDecoded: options.keepDecoded } : {}),
       ...(options.memoryBytes !== undefined ? { memoryBytes: options.memoryBytes } : {}),
       ...(options.thumbnails !== undefined ? { thumbnails: options.thumbnails } : {}),
+      ...(options.hashWorkerUrl !== undefined ? { hashWorkerUrl: absoluteUrl(options.hashWorkerUrl, 'hashWorkerUrl') } : {}),
+      version: VERSION,
     },
-    options.worker,
+    workerOption(options.worker),
   );
 
   let closed = false;
@@ -334,6 +342,30 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
 
   if (persistence === 'at-start') void cache.requestPersistence();
   return cache;
+}
+
+/** A page, or a worker of the application's own; not Node during server-side rendering. */
+function isBrowserContext(): boolean {
+  return typeof window !== 'undefined' || 'WorkerGlobalScope' in globalThis;
+}
+
+/** Resolved on the page: relative to the worker's script it would mean something else. */
+function absoluteUrl(value: unknown, option: string): string {
+  if (value instanceof URL) return value.href;
+  if (typeof value === 'string') {
+    try {
+      return new URL(value, location.href).href;
+    } catch {
+      // Reported below with the option's name.
+    }
+  }
+  throw new VolumeCacheError('invalid-argument', `${option} must be a URL or a URL string, got ${JSON.stringify(String(value))}.`);
+}
+
+function workerOption(value: unknown): EngineWorkerSource | undefined {
+  if (value === undefined || (typeof Worker !== 'undefined' && value instanceof Worker)) return value as Worker | undefined;
+  if (typeof value === 'string' || value instanceof URL) return absoluteUrl(value, 'worker');
+  throw new VolumeCacheError('invalid-argument', 'worker must be a Worker, a URL or a URL string.');
 }
 
 /** Bytes go to the worker as a copy (the caller keeps its own), with the array type to rebuild them. */

@@ -1,7 +1,9 @@
-import { Workbox } from 'workbox-window';
+import type { Workbox } from 'workbox-window';
 import { VolumeCacheError } from '../errors';
-import { ENCRYPTION_KEY_MESSAGE, encodeServiceWorkerConfig } from '../service-worker/serviceWorkerConfig';
+import { ENCRYPTION_KEY_MESSAGE, VERSION_MESSAGE, encodeServiceWorkerConfig } from '../service-worker/serviceWorkerConfig';
+import { VERSION } from '../version';
 import { serviceWorkerConfigFrom } from './serviceWorkerConfigFrom';
+import { warnOnce } from './warnOnce';
 
 export interface VolumeRequestMatch {
   /** File-name endings that mark a volume. @default [".nii", ".nii.gz"] */
@@ -16,8 +18,8 @@ export interface VolumeRequestMatch {
 
 export interface RegisterServiceWorkerOptions {
   /**
-   * Where the application serves `volume-cache-sw.js` (copy it from
-   * `node_modules/volume-cache/dist/`). Its path limits the largest scope.
+   * Where the application serves `volume-cache-sw.js`: `npx volume-cache init public/`
+   * copies it there (run it again after every upgrade). Its path limits the largest scope.
    * @default "/volume-cache-sw.js"
    */
   scriptURL?: string;
@@ -60,6 +62,12 @@ export interface RegisterServiceWorkerOptions {
 export interface VolumeCacheServiceWorker {
   workbox: Workbox;
   registration: ServiceWorkerRegistration;
+  /**
+   * The library version of the service worker now controlling the page; null
+   * if it did not say (a file from before versions were announced). When it
+   * differs from this library's, the console says so once.
+   */
+  version: string | null;
   /** Removes the service worker; cached volumes stay (use the cache's clear() for those). */
   unregister(): Promise<boolean>;
 }
@@ -76,6 +84,10 @@ export async function registerVolumeCacheServiceWorker(options: RegisterServiceW
   const scriptURL = new URL(options.scriptURL ?? '/volume-cache-sw.js', location.href);
   for (const [name, value] of encodeServiceWorkerConfig(config)) scriptURL.searchParams.append(name, value);
 
+  // Loaded here, not at import: a page that never registers the service
+  // worker does not pay for workbox-window, and importing this module during
+  // server-side rendering does not evaluate it.
+  const { Workbox } = await import('workbox-window');
   const workbox = new Workbox(scriptURL.href, { scope: options.scope ?? '/' });
   let registration: ServiceWorkerRegistration | undefined;
   try {
@@ -86,7 +98,36 @@ export async function registerVolumeCacheServiceWorker(options: RegisterServiceW
   if (!registration) throw new VolumeCacheError('unsupported', 'The service worker was not registered.');
   await controlled(scriptURL.href, config.clientsClaim);
   if (options.encryption) await sendEncryptionKey(config.name, options.encryption.key);
-  return { workbox, registration, unregister: () => registration.unregister() };
+  const version = await askServiceWorkerVersion();
+  if (version !== VERSION) {
+    warnOnce(
+      'version:service-worker',
+      `volume-cache: the service worker at ${scriptURL.pathname} is version ${version ?? 'unknown (older than 0.1)'}, the page's library ${VERSION}. ` +
+        'Copy it again from this release: npx volume-cache init <the folder your site serves it from>.',
+    );
+  }
+  return { workbox, registration, version, unregister: () => registration.unregister() };
+}
+
+/** How long a service worker has to say its version: one from an older release never answers. */
+const VERSION_ANSWER_TIMEOUT_MS = 3000;
+
+async function askServiceWorkerVersion(): Promise<string | null> {
+  const target = navigator.serviceWorker.controller ?? (await navigator.serviceWorker.ready).active;
+  if (!target) return null;
+  const channel = new MessageChannel();
+  try {
+    return await new Promise<string | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), VERSION_ANSWER_TIMEOUT_MS);
+      channel.port1.onmessage = (event: MessageEvent<unknown>) => {
+        clearTimeout(timer);
+        resolve(typeof event.data === 'string' ? event.data : null);
+      };
+      target.postMessage({ type: VERSION_MESSAGE }, [channel.port2]);
+    });
+  } finally {
+    channel.port1.close();
+  }
 }
 
 /** Hands the key to the active service worker and waits until it will use it. */

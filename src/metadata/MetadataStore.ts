@@ -1,6 +1,7 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { KeyCheck } from '../encryption/keyCheck';
-import type { CacheConfig, ServiceWorkerStatus } from '../types';
+import type { RecordedServiceWorkerStatus } from '../protocol';
+import type { CacheConfig } from '../types';
 import { plainEntryCodec, type EntryCodec, type EntryRow, type StoredEntry } from './EntryCodec';
 
 /** Running totals that survive restarts; derived numbers (hitRate, bytes) are computed from them. */
@@ -52,7 +53,7 @@ interface VolumeCacheDB extends DBSchema {
     value:
       | { id: 'config'; config: CacheConfig }
       | { id: 'totals'; totals: CacheTotals }
-      | { id: 'service-worker'; serviceWorker: ServiceWorkerStatus }
+      | { id: 'service-worker'; serviceWorker: RecordedServiceWorkerStatus }
       | { id: 'encryption'; keyCheck: KeyCheck };
   };
 }
@@ -239,12 +240,12 @@ export class MetadataStore {
     await tx.done;
   }
 
-  async getServiceWorkerStatus(): Promise<ServiceWorkerStatus | null> {
+  async getServiceWorkerStatus(): Promise<RecordedServiceWorkerStatus | null> {
     const row = await this.db.get('meta', 'service-worker');
     return row && row.id === 'service-worker' ? row.serviceWorker : null;
   }
 
-  async putServiceWorkerStatus(serviceWorker: ServiceWorkerStatus): Promise<void> {
+  async putServiceWorkerStatus(serviceWorker: RecordedServiceWorkerStatus): Promise<void> {
     await this.db.put('meta', { id: 'service-worker', serviceWorker });
   }
 

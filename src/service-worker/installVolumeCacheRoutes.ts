@@ -4,9 +4,11 @@ import { NetworkFirst } from 'workbox-strategies';
 import { VolumeCacheError } from '../errors';
 import { MetadataStore } from '../metadata/MetadataStore';
 import { isUsableKey } from '../encryption/keyCheck';
-import { ENCRYPTION_KEY_MESSAGE } from './serviceWorkerConfig';
+import { ENCRYPTION_KEY_MESSAGE, VERSION_MESSAGE } from './serviceWorkerConfig';
 import type { ServiceWorkerEngine } from '../protocol';
-import type { MissingCapability, ServiceWorkerStatus } from '../types';
+import type { RecordedServiceWorkerStatus } from '../protocol';
+import type { MissingCapability } from '../types';
+import { VERSION } from '../version';
 import { createEngine } from '../worker/createEngine';
 import { createVolumeRequestHandler } from './createVolumeRequestHandler';
 import { createVolumeMatcher, type VolumeMatcher } from './matchesVolumeRequest';
@@ -38,6 +40,8 @@ export function installVolumeCacheRoutes(options: InstallVolumeCacheRoutesOption
 
   self.addEventListener('message', (event) => {
     const message = event.data as { type?: string; name?: string; key?: unknown } | null;
+    // Any page may ask which release this is, to notice a file not copied again after an upgrade.
+    if (message?.type === VERSION_MESSAGE) return void event.ports[0]?.postMessage(VERSION);
     if (message?.type !== ENCRYPTION_KEY_MESSAGE || message.name !== config.name || !isUsableKey(message.key)) return;
     encryptionKey = message.key;
     // Reopen with the key at the next request.
@@ -78,17 +82,18 @@ export function installVolumeCacheRoutes(options: InstallVolumeCacheRoutesOption
   if (config.clientsClaim) self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 }
 
-async function openEngine(config: ServiceWorkerConfig, encryptionKey: CryptoKey | undefined): Promise<{ engine: ServiceWorkerEngine | null; status: ServiceWorkerStatus }> {
+async function openEngine(config: ServiceWorkerConfig, encryptionKey: CryptoKey | undefined): Promise<{ engine: ServiceWorkerEngine | null; status: RecordedServiceWorkerStatus }> {
   const engine = createEngine();
   try {
     // No thumbnails here: decoding volumes is the page's worker's job, not the service worker's.
     const info = await engine.init({ name: config.name, verifyOnRead: false, thumbnails: false, ...(encryptionKey ? { encryptionKey } : {}) });
     const missing: MissingCapability[] = [...info.missing];
     const canWrite = typeof FileSystemFileHandle !== 'undefined' && 'createWritable' in FileSystemFileHandle.prototype;
-    const status: ServiceWorkerStatus = {
+    const status: RecordedServiceWorkerStatus = {
       mode: info.mode !== 'opfs' ? 'pass-through' : canWrite ? 'read-write' : 'read-only',
       missing,
       startedAt: Date.now(),
+      version: VERSION,
     };
     if (status.mode === 'pass-through') {
       await recordStatusWithoutEngine(config.name, status);
@@ -98,12 +103,12 @@ async function openEngine(config: ServiceWorkerConfig, encryptionKey: CryptoKey 
     return { engine, status };
   } catch (error) {
     if (!(error instanceof VolumeCacheError)) throw error;
-    return { engine: null, status: { mode: 'pass-through', missing: [], startedAt: Date.now() } };
+    return { engine: null, status: { mode: 'pass-through', missing: [], startedAt: Date.now(), version: VERSION } };
   }
 }
 
 /** Without OPFS the engine keeps no database open; pages still learn the mode if IndexedDB works. */
-async function recordStatusWithoutEngine(partition: string, status: ServiceWorkerStatus): Promise<void> {
+async function recordStatusWithoutEngine(partition: string, status: RecordedServiceWorkerStatus): Promise<void> {
   try {
     const store = await MetadataStore.open(partition);
     await store.putServiceWorkerStatus(status);

@@ -45,6 +45,8 @@ export interface ServiceWorkerConfig {
 
 /** The message a page sends the service worker with an encrypted partition's key. */
 export const ENCRYPTION_KEY_MESSAGE = 'volume-cache:encryption-key';
+/** A page asks the service worker its library version with this message; the answer comes on the port sent with it. */
+export const VERSION_MESSAGE = 'volume-cache:version';
 
 export const DEFAULT_SERVICE_WORKER_CONFIG: ServiceWorkerConfig = {
   name: 'default',

@@ -17,9 +17,26 @@ export interface ChunkHasher {
 export const PARALLEL_HASH_MIN_BYTES = 8 * 1024 * 1024;
 const POOL_BUFFERS = 8;
 
-export async function createChunkHasher(expectedBytes: number | null): Promise<ChunkHasher> {
-  if ((expectedBytes === null || expectedBytes >= PARALLEL_HASH_MIN_BYTES) && typeof Worker !== 'undefined') {
-    const parallel = await createParallelHasher().catch(() => null);
+/**
+ * Starts the second worker. Handed in by the code that started this context
+ * (the engine worker's entry, or the page when the engine runs there), where
+ * the literal `new Worker(new URL(...))` is one an application's bundler sees
+ * and copies; the service worker has none, and hashes in-thread.
+ */
+export type StartHashWorker = () => Worker;
+
+export interface HashWorkerSource {
+  start: StartHashWorker;
+  /** Told once per failed start; the hash is then made in this thread instead, correct but slower. */
+  onStartFailed(reason: string): void;
+}
+
+export async function createChunkHasher(expectedBytes: number | null, hashWorker: HashWorkerSource | null): Promise<ChunkHasher> {
+  if ((expectedBytes === null || expectedBytes >= PARALLEL_HASH_MIN_BYTES) && hashWorker) {
+    const parallel = await createParallelHasher(hashWorker.start).catch((error: unknown) => {
+      hashWorker.onStartFailed(error instanceof Error ? error.message : String(error));
+      return null;
+    });
     if (parallel) return parallel;
   }
   const hasher = await createStreamingSha256();
@@ -37,15 +54,18 @@ export async function createChunkHasher(expectedBytes: number | null): Promise<C
  * Hash workers that finished a download, kept for the next ones: starting a
  * worker (a new isolate, hash-wasm compiled again) costs tens of
  * milliseconds and several MiB each time. Two, for two downloads at once.
+ * Kept per start function, so a worker from one URL never serves another's.
  */
-const idleWorkers: Worker[] = [];
+const idleWorkers = new WeakMap<StartHashWorker, Worker[]>();
 const MAX_IDLE_WORKERS = 2;
+const HASH_WORKER_START_TIMEOUT_MS = 5000;
 
-async function startHashWorker(): Promise<Worker> {
-  const worker = new Worker(new URL('./sha256Worker.ts', import.meta.url), { type: 'module', name: 'volume-cache-sha256' });
+async function startHashWorker(start: StartHashWorker): Promise<Worker> {
+  const worker = start();
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('hash worker did not start')), 5000);
-    worker.addEventListener('error', () => reject(new Error('hash worker failed')), { once: true });
+    const timer = setTimeout(() => reject(new Error(`the hash worker did not start within ${HASH_WORKER_START_TIMEOUT_MS / 1000} s`)), HASH_WORKER_START_TIMEOUT_MS);
+    // A script that 404s or is not JavaScript fires 'error' without a message.
+    worker.addEventListener('error', (event) => reject(new Error(`the hash worker failed to load${event.message ? ` (${event.message})` : ''}`)), { once: true });
     worker.addEventListener('message', function ready(event: MessageEvent<FromSha256Worker>) {
       if (event.data.type !== 'ready') return;
       clearTimeout(timer);
@@ -59,8 +79,11 @@ async function startHashWorker(): Promise<Worker> {
   return worker;
 }
 
-async function createParallelHasher(): Promise<ChunkHasher> {
-  const worker = idleWorkers.pop() ?? (await startHashWorker());
+async function createParallelHasher(start: StartHashWorker): Promise<ChunkHasher> {
+  let idle = idleWorkers.get(start);
+  if (!idle) idleWorkers.set(start, (idle = []));
+  const pool = idle;
+  const worker = pool.pop() ?? (await startHashWorker(start));
   const free: ArrayBuffer[] = [];
   const waiting: ((buffer: ArrayBuffer) => void)[] = [];
   let outstanding = 0;
@@ -102,7 +125,7 @@ async function createParallelHasher(): Promise<ChunkHasher> {
       worker.onmessage = null;
       worker.onerror = null;
       // Kept only when its hash ended cleanly: every buffer came back and it holds no state.
-      if (finished && outstanding === 0 && idleWorkers.length < MAX_IDLE_WORKERS) idleWorkers.push(worker);
+      if (finished && outstanding === 0 && pool.length < MAX_IDLE_WORKERS) pool.push(worker);
       else worker.terminate();
     },
   };

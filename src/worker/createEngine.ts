@@ -1,5 +1,6 @@
 import { releaseProxy, transfer } from 'comlink';
 import { DEFAULTS } from '../defaults';
+import { VERSION } from '../version';
 import { VolumeCacheError } from '../errors';
 import { countStoredBytes } from '../metadata/countStoredBytes';
 import { computeExpiresAt, isExpired, selectExpiredEntries } from '../metadata/freshness';
@@ -7,9 +8,10 @@ import { MetadataStore, ZERO_TOTALS, type CacheTotals } from '../metadata/Metada
 import { parseIntegrity } from '../metadata/parseIntegrity';
 import { selectEntriesToEvict } from '../metadata/selectEntriesToEvict';
 import { validateConfigPatch, validateTtlSeconds } from '../metadata/validateConfig';
-import type { ArrayBufferResult, EngineInfo, EngineInitOptions, EngineRequest, ProgressCallback, ServiceWorkerEngine } from '../protocol';
-import type { CacheConfig, CacheEntry, CacheStats, CleanupReport, DownloadProgress, GetResult, MissingCapability } from '../types';
+import type { ArrayBufferResult, EngineInfo, EngineInitOptions, EngineRequest, ProgressCallback, RecordedServiceWorkerStatus, ServiceWorkerEngine } from '../protocol';
+import type { CacheConfig, CacheEntry, CacheStats, CleanupReport, DownloadProgress, GetResult, MissingCapability, ServiceWorkerStatus } from '../types';
 import { createMemorySink } from './ByteSink';
+import type { HashWorkerSource, StartHashWorker } from './ChunkHasher';
 import { downloadLockName } from './downloadLockName';
 import { downloadVolume, type DownloadResult, type ResponseValidators } from './downloadVolume';
 import { PartitionFiles } from './PartitionFiles';
@@ -41,11 +43,14 @@ export interface EnginePlatform {
   now: () => number;
   storage: Pick<StorageManager, 'estimate' | 'persisted'> | null;
   locks: LockManager | null;
+  /** Starts the worker that hashes large downloads in parallel; null where there is none (the service worker). */
+  startHashWorker: StartHashWorker | null;
 }
 
-export function browserPlatform(): EnginePlatform {
+export function browserPlatform(startHashWorker: StartHashWorker | null = null): EnginePlatform {
   const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined;
   return {
+    startHashWorker: typeof Worker !== 'undefined' ? startHashWorker : null,
     fetch: globalThis.fetch.bind(globalThis),
     getDirectory: storage && typeof storage.getDirectory === 'function' ? () => storage.getDirectory() : null,
     now: () => Date.now(),
@@ -59,6 +64,13 @@ interface Storage {
   files: PartitionFiles;
   derived: DerivedResults;
   removals: StoredFileRemovals;
+}
+
+/** The service worker's record, with whether it comes from this release (a row from before versions has none). */
+function serviceWorkerStatusFrom(recorded: RecordedServiceWorkerStatus | null): ServiceWorkerStatus | null {
+  if (!recorded) return null;
+  const version = recorded.version ?? null;
+  return { ...recorded, version, sameVersion: version === VERSION };
 }
 
 /** Bumped when decoding changes, so stored decoded copies from an older decoder are not reused. */
@@ -79,6 +91,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   let partition = '';
   let storage: Storage | null = null;
   let missing: MissingCapability[] = [];
+  let hashWorker: HashWorkerSource | null = null;
   let config: CacheConfig = { maxBytes: DEFAULTS.maxBytes, defaultTtlSeconds: DEFAULTS.defaultTtlSeconds };
   let verifyOnRead = false;
   let cacheAuthorized = false;
@@ -101,6 +114,24 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   let fileLeaseMs = DEFAULTS.fileLeaseSeconds * 1000;
   /** Stored files whose rows are gone but which someone still reads; removed when their leases end. */
   let changes: CacheChangePoster = { post: () => undefined, close: () => undefined };
+
+  /** The hash worker to use: the caller's URL, else the platform's; a failed start is reported once. */
+  function hashWorkerSource(url: string | null): HashWorkerSource | null {
+    const start: StartHashWorker | null =
+      url !== null && typeof Worker !== 'undefined' ? () => new Worker(url, { type: 'module', name: 'volume-cache-sha256' }) : platform.startHashWorker;
+    if (!start) return null;
+    return {
+      start,
+      onStartFailed(reason) {
+        if (missing.includes('hash-worker')) return;
+        missing.push('hash-worker');
+        console.warn(
+          `volume-cache: ${reason}, so downloads of 8 MiB or more are hashed in the cache's own worker: correct, but slower. ` +
+            'If your bundler did not copy sha256-worker.js, pass hashWorkerUrl to createVolumeCache() (see the Bundlers section of the README).',
+        );
+      },
+    };
+  }
 
   function ensureOpen(): void {
     if (state === 'closed') throw new VolumeCacheError('closed', 'The cache has been closed.');
@@ -328,6 +359,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       expect,
       onProgress,
       fetch: platform.fetch,
+      hashWorker,
       retries: DEFAULTS.resumeRetries,
       backoffMs: DEFAULTS.resumeBackoffMs,
       stallTimeoutMs,
@@ -708,7 +740,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       persisted,
       mode: storage ? 'opfs' : 'network-only',
       missing: [...missing],
-      serviceWorker: storage ? await storage.store.getServiceWorkerStatus().catch(() => null) : null,
+      serviceWorker: storage ? serviceWorkerStatusFrom(await storage.store.getServiceWorkerStatus().catch(() => null)) : null,
     };
   }
 
@@ -743,6 +775,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       thumbnailsEnabled = settings.thumbnails;
       memoryTier = new MemoryLru(settings.memoryBytes);
       missing = [];
+      hashWorker = hashWorkerSource(settings.hashWorkerUrl);
       if (!(await canHashHere())) missing.push('webassembly');
       if (!platform.locks) missing.push('web-locks');
 
@@ -790,7 +823,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       state = 'open';
       if (storage) changes = openCacheChangePoster(partition);
       if (storage) await sweepOrphans();
-      return { mode: storage ? 'opfs' : 'network-only', missing: [...missing], config: { ...config } };
+      return { mode: storage ? 'opfs' : 'network-only', version: VERSION, missing: [...missing], config: { ...config } };
     },
 
     get: async (request, onProgress) => withPublicEntry(await getInternal(request, onProgress)),

@@ -3,7 +3,7 @@ import { withEngineMarker } from '../shared/engineRequestMarker';
 import type { NiftiSummary } from '../types';
 import type { ByteSink } from './ByteSink';
 import { NiftiStreamValidator } from './NiftiStreamValidator';
-import { createChunkHasher, type ChunkHasher } from './ChunkHasher';
+import { createChunkHasher, type ChunkHasher, type HashWorkerSource } from './ChunkHasher';
 import { parseRetryAfter } from './parseRetryAfter';
 
 export interface ResponseValidators {
@@ -45,6 +45,8 @@ export interface DownloadRequest {
    * can make on the whole body, and where WebAssembly may be unavailable.
    */
   hash?: boolean;
+  /** Where a large download's hash may run in parallel; null hashes in this thread. */
+  hashWorker?: HashWorkerSource | null;
 }
 
 /** `Sha256` is the hash's type: a string, or null for a download asked not to hash. */
@@ -96,7 +98,7 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
   let total = encoded ? null : contentLength(response);
   const sink = await request.openSink();
   const hashing = request.hash !== false;
-  let hasher: ChunkHasher | null = hashing ? await createChunkHasher(total) : null;
+  let hasher: ChunkHasher | null = hashing ? await createChunkHasher(total, request.hashWorker ?? null) : null;
   let validator = request.expect === 'nifti' ? new NiftiStreamValidator(url) : null;
   let offset = 0;
   let bytesFromNetwork = 0;
@@ -227,7 +229,7 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
         offset = 0;
         restartFromZero = false;
         hasher?.dispose();
-        hasher = hashing ? await createChunkHasher(total) : null;
+        hasher = hashing ? await createChunkHasher(total, request.hashWorker ?? null) : null;
         validator?.abandon();
         validator = request.expect === 'nifti' ? new NiftiStreamValidator(url) : null;
         current = next;

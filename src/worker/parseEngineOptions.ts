@@ -17,6 +17,8 @@ export interface EngineSettings {
   keepDecoded: boolean | 'pinned-only';
   thumbnails: boolean;
   memoryBytes: number;
+  /** An absolute URL of the hash worker script, or null for the one the engine was started with. */
+  hashWorkerUrl: string | null;
   /** Only when given: the stored configuration fills in the rest (see init). */
   maxBytes?: number;
   defaultTtlSeconds?: number;
@@ -48,8 +50,13 @@ export function parseEngineOptions(options: EngineInitOptions): EngineSettings {
   if (keepDecoded !== true && keepDecoded !== false && keepDecoded !== 'pinned-only') {
     throw new VolumeCacheError('invalid-argument', `keepDecoded must be true, false or "pinned-only", got ${JSON.stringify(keepDecoded)}.`);
   }
+  const hashWorkerUrl = options.hashWorkerUrl ?? null;
+  if (hashWorkerUrl !== null && (typeof hashWorkerUrl !== 'string' || !URL.canParse(hashWorkerUrl))) {
+    throw new VolumeCacheError('invalid-argument', `hashWorkerUrl must be a URL string, got ${JSON.stringify(hashWorkerUrl)}.`);
+  }
   return {
     partition: options.name,
+    hashWorkerUrl,
     verifyOnRead: options.verifyOnRead === true,
     cacheAuthorized: options.cacheAuthorized === true,
     stallTimeoutMs: stallSeconds * 1000,

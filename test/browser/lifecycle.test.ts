@@ -4,6 +4,7 @@ import { generatedVolumeBytes, generatedVolumeSha256 } from '../server/generated
 import { baseURL, launchBrowser, resetServer, serverGets, type TestBrowser } from './support/harness';
 import { firstBroadcast, openPatchedPage, plantLeftovers, REMOVE_OPFS, removeOpfsInWorkerPrelude } from './support/lifecyclePages';
 import { sample } from './support/manifest';
+import { repoRoot } from '../support/repoPaths';
 import { listPartitionFiles } from './support/pageCache';
 import { findBrowserProcess, watchRendererMemory, type RendererMemoryReport } from './support/processMemory';
 
@@ -318,6 +319,16 @@ function getOnce(page: Page, partition: string, path: string) {
   );
 }
 
+/** A worker prelude under which the engine worker cannot start nested workers, except from URLs containing `allowed`. */
+const BLOCK_NESTED_WORKERS = (reason: string, allowed?: string): string => `
+const AllowedWorker = self.Worker;
+self.Worker = class extends AllowedWorker {
+  constructor(url, options) {
+    if (${allowed === undefined ? 'true' : `!String(url).includes(${JSON.stringify(allowed)})`}) throw new Error(${JSON.stringify(reason)});
+    super(url, options);
+  }
+};`;
+
 describe('graceful degradation', () => {
   it('without OPFS on the page and in the worker: right bytes, uncached, network-only, no entries', async () => {
     const facts = sample('functional.nii');
@@ -504,6 +515,78 @@ describe('graceful degradation', () => {
       // Proof the engine did run on the page: no SyncAccessHandle outside a worker.
       expect(missing).toContain('sync-access-handle');
       expect(missing).toContain('worker');
+      // Said once on the console too, with what to do about it.
+      const said = patched.warnings.filter((text) => text.startsWith('volume-cache:'));
+      expect(said).toHaveLength(1);
+      expect(said[0]).toMatch(/^volume-cache: the cache's worker could not start \(.+\), so it runs on the page: .*createVolumeCache\(\{ worker: /);
+    } finally {
+      await patched.close();
+    }
+  });
+
+  it("a hash worker that cannot start: the download is still hashed right, stats().missing names 'hash-worker', said once", async () => {
+    const path = '/gen/160-77.nii'; // 10 MiB: downloads from 8 MiB on hash in the second worker
+    // In the engine worker: a request from a nested worker is not one the browser driver can route.
+    const patched = await openPatchedPage(browser.context, { workerPrelude: BLOCK_NESTED_WORKERS('no hash worker in this test') });
+    try {
+      const outcome = await patched.page.evaluate(async (url) => {
+        const { createVolumeCache } = window.volumeCache as typeof import('../../src/index');
+        const cache = await createVolumeCache({ name: 'no-hash-worker' });
+        const { entry, file } = await cache.get(url);
+        const again = await cache.get(`${url}?again`);
+        const result = { entrySha256: entry?.sha256, bytesSha256: await window.sha256Hex(file), againStatus: again.status, missing: (await cache.stats()).missing };
+        cache.close();
+        return result;
+      }, path);
+      expect(outcome.entrySha256).toBe(outcome.bytesSha256);
+      expect(outcome.againStatus).toBe('miss');
+      expect(outcome.missing).toEqual(['hash-worker']);
+      const said = patched.warnings.filter((text) => text.startsWith('volume-cache:'));
+      expect(said, 'two downloads, one warning').toHaveLength(1);
+      expect(said[0]).toMatch(/no hash worker in this test, so downloads of 8 MiB or more are hashed in the cache's own worker: correct, but slower\. .*hashWorkerUrl/);
+    } finally {
+      await patched.close();
+    }
+  });
+
+  it('hashWorkerUrl: the engine starts its hash worker from the URL the application gives', async () => {
+    const path = '/gen/160-78.nii';
+    const given = '/src/worker/sha256Worker.ts?worker_file&type=module&given';
+    const patched = await openPatchedPage(browser.context, { workerPrelude: BLOCK_NESTED_WORKERS('only the given hash worker may start', 'given') });
+    try {
+      const outcome = await patched.page.evaluate(async ({ url, given }) => {
+        const { createVolumeCache } = window.volumeCache as typeof import('../../src/index');
+        const cache = await createVolumeCache({ name: 'hash-worker-url', hashWorkerUrl: given });
+        const { entry, file } = await cache.get(url);
+        const result = { entrySha256: entry?.sha256, bytesSha256: await window.sha256Hex(file), missing: (await cache.stats()).missing };
+        cache.close();
+        return result;
+      }, { url: path, given });
+      expect(outcome.entrySha256).toBe(outcome.bytesSha256);
+      // The default hash worker would have been refused and reported.
+      expect(outcome.missing).toEqual([]);
+      expect(patched.warnings.filter((text) => text.startsWith('volume-cache:'))).toEqual([]);
+    } finally {
+      await patched.close();
+    }
+  });
+
+  it('worker: the engine worker starts from the URL the application gives', async () => {
+    // The default URL answers 500; the dev server also serves the same module under /@fs/.
+    const patched = await openPatchedPage(browser.context, { workerStatus: 500 });
+    try {
+      const given = `/@fs${repoRoot}src/worker/worker.ts?worker_file&type=module`;
+      const outcome = await patched.page.evaluate(async (given) => {
+        const { createVolumeCache } = window.volumeCache as typeof import('../../src/index');
+        const cache = await createVolumeCache({ name: 'worker-url', worker: new URL(given, location.href) });
+        const { status } = await cache.get('/data/nifti/functional.nii');
+        const result = { status, missing: (await cache.stats()).missing };
+        cache.close();
+        return result;
+      }, given);
+      expect(outcome).toEqual({ status: 'miss', missing: [] });
+      expect(patched.workerRequests, 'the default URL was not asked for').toEqual([]);
+      expect(patched.warnings.filter((text) => text.startsWith('volume-cache:'))).toEqual([]);
     } finally {
       await patched.close();
     }

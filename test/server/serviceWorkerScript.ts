@@ -1,38 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { build, type InlineConfig, type Plugin } from 'vite';
-import { repoRoot } from '../support/repoPaths.ts';
+import { build, type Plugin } from 'vite';
+import { SERVICE_WORKER_FILE, serviceWorkerBuildConfig } from '../../build/libraryBuilds.ts';
 
-export const SERVICE_WORKER_FILE = 'volume-cache-sw.js';
-
-/**
- * How the prebuilt service worker is bundled: one classic script (module
- * service workers are not everywhere yet), dependencies inlined, Workbox's
- * development logging compiled out. `npm run build` writes it to dist/; the
- * dev server (demo and browser tests) builds the same thing in memory.
- */
-export function serviceWorkerBuildConfig(write: boolean): InlineConfig {
-  return {
-    configFile: false,
-    root: repoRoot,
-    logLevel: 'warn',
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-    build: {
-      write,
-      outDir: `${repoRoot}dist`,
-      emptyOutDir: false,
-      copyPublicDir: false,
-      sourcemap: write,
-      target: 'es2022',
-      minify: write,
-      lib: {
-        entry: `${repoRoot}src/service-worker/sw.ts`,
-        formats: ['iife'],
-        name: 'volumeCacheServiceWorker',
-        fileName: () => SERVICE_WORKER_FILE,
-      },
-    },
-  };
-}
+export { SERVICE_WORKER_FILE };
 
 /** Where tests choose which build of the service worker the server hands out (see serviceWorkerScriptPlugin). */
 export const SERVICE_WORKER_BUILD_ROUTE = '/__test/service-worker-build';

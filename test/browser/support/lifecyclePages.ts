@@ -22,6 +22,8 @@ export function isWorkerModule(url: URL): boolean {
 export interface PatchedPage {
   page: Page;
   errors: string[];
+  /** console.warn messages of the page and its workers, in order: how the library reports a degradation. */
+  warnings: string[];
   /** Worker module requests the route saw (proves the patch was applied). */
   workerRequests: string[];
   close(): Promise<void>;
@@ -35,9 +37,11 @@ export interface PatchedPage {
 export async function openPatchedPage(context: BrowserContext, patches: PagePatches): Promise<PatchedPage> {
   const page = await context.newPage();
   const errors: string[] = [];
+  const warnings: string[] = [];
   const workerRequests: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
+    if (message.type() === 'warning') warnings.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.stack ?? error.message}`));
   onTestFailed(() => {
@@ -58,11 +62,12 @@ export async function openPatchedPage(context: BrowserContext, patches: PagePatc
     });
   }
 
+
   await page.goto(testPageURL);
   await page.waitForFunction(() => window.testReady === true);
   const importError = await page.evaluate(() => window.testImportError);
   if (importError !== undefined) throw new Error(`The patched test page could not import /src/index.ts:\n${importError}`);
-  return { page, errors, workerRequests, close: () => page.close() };
+  return { page, errors, warnings, workerRequests, close: () => page.close() };
 }
 
 /**

@@ -31,6 +31,7 @@ describe('parseEngineOptions', () => {
       keepDecoded: true,
       thumbnails: true,
       memoryBytes: DEFAULTS.memoryBytes,
+      hashWorkerUrl: null,
     });
     expect('maxBytes' in settings).toBe(false);
     expect('defaultTtlSeconds' in settings).toBe(false);
@@ -50,6 +51,7 @@ describe('parseEngineOptions', () => {
       memoryBytes: 1024,
       maxBytes: 10_000.7,
       defaultTtlSeconds: 60,
+      hashWorkerUrl: 'https://cdn.example/volume-cache/sha256-worker.js',
     });
     expect(settings).toMatchObject({
       partition: 'study-7',
@@ -63,6 +65,7 @@ describe('parseEngineOptions', () => {
       memoryBytes: 1024,
       maxBytes: 10_000, // whole bytes, as configure() stores them
       defaultTtlSeconds: 60,
+      hashWorkerUrl: 'https://cdn.example/volume-cache/sha256-worker.js',
     });
   });
 
@@ -79,6 +82,9 @@ describe('parseEngineOptions', () => {
     [{ fileLeaseSeconds: 86_401 }, /^fileLeaseSeconds must be/],
     [{ keepDecoded: 'always' }, /^keepDecoded must be true, false or "pinned-only", got "always"\./],
     [{ memoryBytes: Infinity }, /^memoryBytes must be/],
+    // The page resolves relative URLs before sending: a worker would resolve them against its own script.
+    [{ hashWorkerUrl: 'sha256-worker.js' }, /^hashWorkerUrl must be a URL string, got "sha256-worker\.js"\./],
+    [{ hashWorkerUrl: 42 }, /^hashWorkerUrl must be a URL string/],
   ])('rejects %j with an error naming the option', (options, message) => {
     expect(rejection(options).message).toMatch(message);
   });
