@@ -47,6 +47,13 @@ export interface CacheEntry {
   /** Lower-case hex SHA-256 of the stored bytes (as the caller receives them). */
   sha256: string;
   contentType: string;
+  /**
+   * The Content-Encoding the server sent (e.g. "gzip"), which the browser
+   * removed: the stored bytes, `bytes` and `sha256` are of the decoded file
+   * (a .nii.gz sent with Content-Encoding: gzip is stored as the .nii inside
+   * it, and its File is named .nii). null when the transfer was not encoded.
+   */
+  contentEncoding: string | null;
   etag: string | null;
   lastModified: string | null;
   createdAt: number;

@@ -49,5 +49,6 @@ export function toPublicEntry(entry: StoredEntry | null | undefined): CacheEntry
 export function toPublicEntry(entry: StoredEntry | null | undefined): CacheEntry | null {
   if (!entry) return null;
   const { storedAs: _storedAs, ...rest } = entry;
-  return rest;
+  // Rows written before contentEncoding was recorded lack it.
+  return { ...rest, contentEncoding: rest.contentEncoding ?? null };
 }

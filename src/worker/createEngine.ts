@@ -20,6 +20,7 @@ import { BackgroundJobs } from './BackgroundJobs';
 import { StoredFileRemovals } from './StoredFileRemovals';
 import { SharedDownloads } from './SharedDownloads';
 import { parseEngineOptions } from './parseEngineOptions';
+import { volumeFileName } from './volumeFileName';
 import { DerivedResults } from './DerivedResults';
 import { decodeNiftiVolume } from '../derived/decodeNiftiVolume';
 import { memoKey } from '../derived/memoKey';
@@ -178,10 +179,10 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     return { expectedSha256: request.integrity === undefined ? null : parseIntegrity(request.integrity) };
   }
 
-  function fileFor(entry: Pick<CacheEntry, 'url' | 'contentType' | 'createdAt'>, blob: Blob): File {
-    // A new File over the stored one shares its bytes on disk; the name keeps
-    // the URL's file name because viewers pick a decoder by extension (.nii.gz).
-    return new File([blob], fileNameOf(entry.url), { type: entry.contentType, lastModified: entry.createdAt });
+  function fileFor(entry: Pick<CacheEntry, 'url' | 'contentType' | 'createdAt' | 'nifti'>, blob: Blob): File {
+    // A new File over the stored one shares its bytes on disk; the name is the
+    // URL's, saying what the bytes are, because viewers pick a decoder by extension.
+    return new File([blob], volumeFileName(entry.url, entry.nifti?.compressed ?? null), { type: entry.contentType, lastModified: entry.createdAt });
   }
 
   /**
@@ -375,7 +376,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       // body, held in memory here anyway, with Web Crypto.
       const result = await downloadVolume({ ...base, hash: false, openSink: async () => sink });
       if (result.kind !== 'complete') throw new VolumeCacheError('http-status', 'Unexpected 304 without a cached copy.', { url: request.url, status: 304 });
-      const file = sink.toFile(fileNameOf(request.url), result.meta.contentType);
+      const file = sink.toFile(volumeFileName(request.url, result.nifti?.compressed ?? null), result.meta.contentType);
       if (expectedSha256 !== null) {
         checkIntegrity(toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()))), expectedSha256, request.url);
       }
@@ -443,6 +444,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         bytes: result.bytes,
         sha256,
         contentType: result.meta.contentType,
+        contentEncoding: result.meta.contentEncoding,
         etag: result.meta.etag,
         lastModified: result.meta.lastModified,
         createdAt: now,
@@ -1115,15 +1117,6 @@ function checkIntegrity(sha256: string, expectedSha256: string | null, url: stri
 function isServableAsStale(error: unknown): boolean {
   if (!(error instanceof VolumeCacheError)) return false;
   return error.code === 'network' || (error.code === 'http-status' && ((error.status ?? 0) >= 500 || error.status === 429));
-}
-
-function fileNameOf(url: string): string {
-  try {
-    const segments = new URL(url).pathname.split('/');
-    return decodeURIComponent(segments[segments.length - 1] || 'volume');
-  } catch {
-    return 'volume';
-  }
 }
 
 function releaseCallback(callback: unknown): void {

@@ -13,6 +13,8 @@ export interface ResponseValidators {
 
 export interface ResponseMeta extends ResponseValidators {
   contentType: string;
+  /** The Content-Encoding the browser removed (e.g. "gzip"), or null: the body read is the decoded one. */
+  contentEncoding: string | null;
   cacheControl: string;
 }
 
@@ -364,6 +366,7 @@ function readMeta(response: Response): ResponseMeta {
     etag: response.headers.get('ETag'),
     lastModified: response.headers.get('Last-Modified'),
     contentType: response.headers.get('Content-Type') ?? 'application/octet-stream',
+    contentEncoding: isContentEncoded(response) ? response.headers.get('Content-Encoding')!.trim().toLowerCase() : null,
     cacheControl: response.headers.get('Cache-Control') ?? '',
   };
 }

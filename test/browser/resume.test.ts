@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { sharedDataDir } from '../support/repoPaths';
 import { generatedVolumeBytes, generatedVolumeSha256 } from '../server/generatedVolume';
 import { serverGets, useBrowserSuite } from './support/harness';
 import { sample } from './support/manifest';
@@ -89,6 +93,37 @@ describe('responses without a usable length', () => {
     const facts = sample('functional.nii');
     const result = await getIgnoringFaults(suite.page, 'gzip-encoding', '/data/nifti/functional.nii?gzipenc=1');
     expect(result).toMatchObject({ ok: true, status: 'miss', size: facts.bytes, sha256: facts.sha256, entrySha256: facts.sha256 });
+  });
+
+  it('a .nii.gz labelled Content-Encoding: gzip (as Vite and sirv send it) is kept as the .nii inside it, named so, and says how it came', async () => {
+    const inner = gunzipSync(readFileSync(`${sharedDataDir}nifti/big.nii.gz`));
+    const innerSha256 = createHash('sha256').update(inner).digest('hex');
+    const outcome = await suite.page.evaluate(async (path) => {
+      const lib = window.volumeCache as typeof import('../../src/index');
+      const cache = await lib.createVolumeCache({ name: 'gzip-label' });
+      try {
+        const describe = async (result: Awaited<ReturnType<typeof cache.get>>) => ({
+          status: result.status,
+          name: result.file.name,
+          size: result.file.size,
+          sha256: await window.sha256Hex(result.file),
+          firstBytes: [...new Uint8Array(await result.file.slice(0, 2).arrayBuffer())],
+          contentEncoding: result.entry?.contentEncoding,
+          compressed: result.entry?.nifti?.compressed,
+        });
+        const cold = await describe(await cache.get(path));
+        const warm = await describe(await cache.get(path));
+        return { cold, warm, cachedName: (await cache.getCachedFile(path))?.name };
+      } finally {
+        cache.close();
+      }
+    }, '/data/nifti/big.nii.gz?gzlabel=1');
+    // Named by what the bytes are, so a viewer that picks its decoder by extension reads them.
+    const expected = { name: 'big.nii', size: inner.byteLength, sha256: innerSha256, contentEncoding: 'gzip', compressed: false };
+    expect(outcome.cold).toMatchObject({ status: 'miss', ...expected });
+    expect(outcome.warm).toMatchObject({ status: 'hit', ...expected });
+    expect(outcome.cold.firstBytes, 'not gzip magic').not.toEqual([0x1f, 0x8b]);
+    expect(outcome.cachedName).toBe('big.nii');
   });
 });
 

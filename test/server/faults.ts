@@ -28,6 +28,8 @@
  * | short=<bytes>     | advertise the full Content-Length but end cleanly after <bytes> body bytes, then close |
  * | gzipenc=1         | Content-Encoding: gzip, compressed on the fly, no Content-Length; Range ignored (like   |
  * |                   | nginx), so the browser hands the page the decoded bytes of the whole file               |
+ * | gzlabel=1         | the file's own bytes, with Content-Length, labelled Content-Encoding: gzip (what Vite's |
+ * |                   | servers and sirv send for a .gz file): the browser inflates a .nii.gz into its .nii     |
  * | delay=<ms>        | wait before sending the status line and headers                                         |
  * | rate=<B/s>        | throttle the body to about <B/s> bytes per second                                       |
  * | cc=<value>        | Cache-Control value (default "no-cache")                                                |
@@ -62,6 +64,7 @@ export interface Faults {
   chunked: boolean;
   shortAfterBytes?: number;
   gzip: boolean;
+  labelGzip: boolean;
   delayMs: number;
   rateBytesPerSecond?: number;
   cacheControl: string;
@@ -93,6 +96,7 @@ export function parseFaults(query: URLSearchParams): Faults {
     chunked: flag(query, 'chunked'),
     shortAfterBytes: count(query, 'short'),
     gzip: flag(query, 'gzipenc'),
+    labelGzip: flag(query, 'gzlabel'),
     delayMs: count(query, 'delay') ?? 0,
     rateBytesPerSecond: positive(query, 'rate'),
     cacheControl: [cc, ttl === undefined ? undefined : `max-age=${ttl}`].filter(Boolean).join(', '),

@@ -38,7 +38,7 @@ export async function serveBytes(
     return;
   }
 
-  const rangesSupported = !faults.noRange && !faults.gzip;
+  const rangesSupported = !faults.noRange && !faults.gzip && !faults.labelGzip;
   const range = rangesSupported && (faults.ignoreIfRange || ifRangeMatches(request, validators))
     ? requestedRange(header(request, 'range'), source.size)
     : { kind: 'whole' as const };
@@ -53,8 +53,8 @@ export async function serveBytes(
   const length = end - start + 1;
   headers['Content-Type'] = 'application/octet-stream';
   if (range.kind === 'part') headers['Content-Range'] = `bytes ${start}-${end}/${source.size}`;
-  if (faults.gzip) headers['Content-Encoding'] = 'gzip';
-  else if (!faults.chunked) headers['Content-Length'] = length;
+  if (faults.gzip || faults.labelGzip) headers['Content-Encoding'] = 'gzip';
+  if (!faults.gzip && !faults.chunked) headers['Content-Length'] = length;
   // Without this the client would wait for the missing bytes on a kept-alive connection.
   if (faults.shortAfterBytes !== undefined) headers['Connection'] = 'close';
 

@@ -238,7 +238,7 @@ async function mirror(url: string, variant: MirrorVariant): Promise<MirrorResult
     await store.get(url);
     const at = Date.now();
     const entry: CacheEntry = {
-      key: url, url, bytes: offset, sha256, contentType: 'application/octet-stream', etag: null, lastModified: null,
+      key: url, url, bytes: offset, sha256, contentType: 'application/octet-stream', contentEncoding: null, etag: null, lastModified: null,
       createdAt: at, lastAccessedAt: at, expiresAt: at + 3600_000, pinned: false, nifti,
     };
     await store.put(entry);

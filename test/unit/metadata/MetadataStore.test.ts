@@ -25,6 +25,7 @@ function makeEntry(key: string, sha256: string, extra: Partial<CacheEntry> = {})
     bytes: 1234,
     sha256,
     contentType: 'application/octet-stream',
+    contentEncoding: null,
     etag: '"abc"',
     lastModified: null,
     createdAt: 1000,

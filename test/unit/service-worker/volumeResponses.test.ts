@@ -11,6 +11,7 @@ const entry: CacheEntry = {
   bytes: SIZE,
   sha256: 'ab'.repeat(32),
   contentType: 'application/octet-stream',
+  contentEncoding: null,
   etag: '"v1"',
   lastModified: null,
   createdAt: 0,

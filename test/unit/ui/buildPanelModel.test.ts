@@ -42,6 +42,7 @@ const entry = (file: string, patch: Partial<CacheEntry> = {}): CacheEntry => ({
   bytes: 4_056_970,
   sha256: 'ab',
   contentType: 'application/octet-stream',
+  contentEncoding: null,
   etag: null,
   lastModified: null,
   createdAt: NOW - DAY,
