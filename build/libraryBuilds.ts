@@ -34,7 +34,12 @@ export function pageBuildConfig(): UserConfig {
       target: 'es2022',
       copyPublicDir: false,
       lib: {
-        entry: { index: `${repoRoot}src/index.ts`, 'service-worker': `${repoRoot}src/service-worker/index.ts` },
+        entry: {
+          index: `${repoRoot}src/index.ts`,
+          'service-worker': `${repoRoot}src/service-worker/index.ts`,
+          // The "node" condition's stand-in: Workbox cannot be imported in Node.
+          'service-worker.node': `${repoRoot}src/service-worker/index.node.ts`,
+        },
         formats: ['es'],
       },
       rolldownOptions: { external: PAGE_EXTERNALS },
