@@ -5,6 +5,7 @@ import { generatedVolumeBytes, generatedVolumeSha256, generatedVolumeSource } fr
 import { resetServer, serverGets, serverRequests, useBrowserSuite } from './support/harness';
 import { sample } from './support/manifest';
 import { tamperWithBlob } from './support/policyHelpers';
+import { VERSION } from '../../src/version';
 
 
 /** Registers the prebuilt service worker on the test page, with the partition the page's cache uses. */
@@ -88,7 +89,8 @@ describe('drop-in cache for plain fetch()', () => {
     // The service worker records its mode when it opens storage, on the first volume request.
     await viewerFetch(suite.page, '/data/nifti/big.nii.gz');
     const stats = await pageCacheCall<{ serviceWorker: { mode: string } | null }>(suite.page, 'stats', []);
-    expect(stats.serviceWorker).toMatchObject({ mode: 'read-write' });
+    // From this build, like the page's library.
+    expect(stats.serviceWorker).toMatchObject({ mode: 'read-write', version: VERSION, sameVersion: true });
   });
 
   it('first fetch goes to the server once and is cached; the second never reaches the server', async () => {

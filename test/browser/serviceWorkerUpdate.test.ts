@@ -174,3 +174,40 @@ it('without skipWaiting, v2 waits while any page uses v1; pages opened meanwhile
   for (const entry of [x, y]) expect([entry.path, (await serverGets(entry.path)).length]).toEqual([entry.path, 1]);
   expectAuditMatches(await auditPartition(c, partition), { [x.path]: await x.sha256, [y.path]: await y.sha256 });
 });
+
+it('a service worker from another release says so: register() returns its version, the console warns once, stats().serviceWorker shows the mismatch', async () => {
+  const x = volume(16, 86);
+  await setServiceWorkerBuild(1, '0.0.1-old');
+  const { page } = await suite.browser.newTestPage();
+  await page.evaluate(() => {
+    const warnings: string[] = [];
+    (window as unknown as { warnings: string[] }).warnings = warnings;
+    const warn = console.warn.bind(console);
+    console.warn = (...parts: unknown[]) => {
+      warnings.push(parts.map(String).join(' '));
+      warn(...parts);
+    };
+  });
+  const outcome = await page.evaluate(async (partition) => {
+    const lib = window.volumeCache as typeof import('../../src/index');
+    const first = await lib.registerVolumeCacheServiceWorker({ name: partition, match: { pathPrefixes: ['/gen/'] } });
+    const again = await lib.registerVolumeCacheServiceWorker({ name: partition, match: { pathPrefixes: ['/gen/'] } });
+    return { first: first.version, again: again.version, warnings: (window as unknown as { warnings: string[] }).warnings };
+  }, partition);
+  expect(outcome.first).toBe('0.0.1-old');
+  expect(outcome.again).toBe('0.0.1-old');
+  const said = outcome.warnings.filter((text) => text.startsWith('volume-cache:'));
+  expect(said, 'warned once for two registrations').toHaveLength(1);
+  expect(said[0]).toMatch(/^volume-cache: the service worker at \/volume-cache-sw\.js is version 0\.0\.1-old, the page's library \d+\.\d+\.\d+.*npx volume-cache init/);
+
+  // The service worker records its version when it opens the partition, on its first volume request.
+  await expectRead(await read(page, 'x', x.path), x, ['miss']);
+  const serviceWorker = await page.evaluate(async (partition) => {
+    const lib = window.volumeCache as typeof import('../../src/index');
+    const cache = await lib.createVolumeCache({ name: partition, thumbnails: false });
+    const { serviceWorker } = await cache.stats();
+    cache.close();
+    return serviceWorker;
+  }, partition);
+  expect(serviceWorker).toMatchObject({ mode: 'read-write', version: '0.0.1-old', sameVersion: false });
+});

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { build, type Plugin } from 'vite';
 import { SERVICE_WORKER_FILE, serviceWorkerBuildConfig } from '../../build/libraryBuilds.ts';
+import { VERSION } from '../../src/version.ts';
 
 export { SERVICE_WORKER_FILE };
 
@@ -18,7 +19,9 @@ export const SERVICE_WORKER_BUILD_PROBE = 'volume-cache-test:build';
  * ServiceWorker (active, waiting, controller) which build it runs. The
  * listener never touches fetch events: the routes under test are the real ones.
  */
-export function withTestBuild(code: string, build: number): string {
+export function withTestBuild(code: string, build: number, version: string | null = null): string {
+  // A build claiming another library version: a service worker copied from another release.
+  if (version !== null) code = code.replaceAll(JSON.stringify(VERSION), JSON.stringify(version));
   if (build === 0) return code;
   const probe = JSON.stringify(SERVICE_WORKER_BUILD_PROBE);
   return `${code}
@@ -32,13 +35,15 @@ self.addEventListener('message', (event) => {
 /**
  * Serves /volume-cache-sw.js from an in-memory build, as an application would
  * serve the file from dist/. For update tests:
- * POST SERVICE_WORKER_BUILD_ROUTE?build=<n>  later script requests get test build n (0: the plain script)
- * GET  SERVICE_WORKER_BUILD_ROUTE            JSON { build, served }: the current build and the builds served so far
+ * POST SERVICE_WORKER_BUILD_ROUTE?build=<n>[&version=<v>]  later script requests get test build n (0: the plain
+ *                                            script), claiming library version v if given
+ * GET  SERVICE_WORKER_BUILD_ROUTE            JSON { build, version, served }: the current build and the builds served so far
  * POST forgets what was served; the plain script is served until a test asks otherwise.
  */
 export function serviceWorkerScriptPlugin(): Plugin {
   let script: Promise<string> | null = null;
   let currentBuild = 0;
+  let currentVersion: string | null = null;
   let served: number[] = [];
   const bundle = async (): Promise<string> => {
     const output = await build(serviceWorkerBuildConfig(false));
@@ -60,22 +65,24 @@ export function serviceWorkerScriptPlugin(): Plugin {
       server.middlewares.use((request, response, next) => {
         const url = new URL(request.url ?? '/', 'http://x');
         if (url.pathname === SERVICE_WORKER_BUILD_ROUTE) {
-          if (request.method === 'GET') return sendJson(response, { build: currentBuild, served });
+          if (request.method === 'GET') return sendJson(response, { build: currentBuild, version: currentVersion, served });
           const requested = url.searchParams.get('build') ?? '';
           // A typo must not silently mean "no change": the update under test would never happen.
           if (request.method !== 'POST' || !/^\d+$/.test(requested)) return sendJson(response, { error: 'POST ?build=<non-negative integer>' }, 400);
           currentBuild = Number(requested);
+          currentVersion = url.searchParams.get('version');
           served = [];
-          return sendJson(response, { build: currentBuild, served });
+          return sendJson(response, { build: currentBuild, version: currentVersion, served });
         }
         if (url.pathname !== `/${SERVICE_WORKER_FILE}`) return next();
         script ??= bundle();
         const servedBuild = currentBuild;
+        const servedVersion = currentVersion;
         script.then(
           (code) => {
             served.push(servedBuild);
             response.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache' });
-            response.end(withTestBuild(code, servedBuild));
+            response.end(withTestBuild(code, servedBuild, servedVersion));
           },
           (error: unknown) => {
             script = null;

@@ -2,9 +2,13 @@ import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { SERVICE_WORKER_BUILD_PROBE, SERVICE_WORKER_BUILD_ROUTE } from '../../server/serviceWorkerScript';
 import { urlFor } from './harness';
 
-/** Makes the test server hand out test build `build` of /volume-cache-sw.js from now on (0: the plain script). */
-export async function setServiceWorkerBuild(build: number): Promise<void> {
-  const response = await fetch(urlFor(`${SERVICE_WORKER_BUILD_ROUTE}?build=${build}`), { method: 'POST' });
+/**
+ * Makes the test server hand out test build `build` of /volume-cache-sw.js from now on (0: the plain script),
+ * claiming library version `version` when given (a service worker copied from another release).
+ */
+export async function setServiceWorkerBuild(build: number, version?: string): Promise<void> {
+  const query = `build=${build}${version === undefined ? '' : `&version=${encodeURIComponent(version)}`}`;
+  const response = await fetch(urlFor(`${SERVICE_WORKER_BUILD_ROUTE}?${query}`), { method: 'POST' });
   if (!response.ok) throw new Error(`POST ${SERVICE_WORKER_BUILD_ROUTE}: ${response.status} ${await response.text()}`);
 }
 
