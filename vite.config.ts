@@ -47,6 +47,7 @@ export default defineConfig(({ command, mode }) => BUILDS[mode]?.() ?? (command 
           hookTimeout: 120_000,
         },
       },
+      'test/package/vitest.config.ts',
     ],
   },
 }));
