@@ -44,11 +44,12 @@ export function createVolumeRequestHandler(
   /**
    * Answers from the stored file and counts the hit. The response is built
    * first and the count (two IndexedDB writes) waits for it, so counting
-   * never delays the bytes a viewer is waiting for.
+   * never delays the bytes a viewer is waiting for. A HEAD is neither
+   * counted nor a use (see countsAsLoad).
    */
   const answerFromStore = (request: Request, stored: Stored, state: 'hit' | 'stale', waitUntil: VolumeRequestContext['waitUntil']): Promise<Response> => {
     const response = responseFromEntry(request, stored.entry, contentOf(stored), state);
-    waitUntil(response.then((answer) => engine.recordHit(stored.entry, state, bodyBytesOf(request, answer))).catch(() => undefined));
+    if (countsAsLoad(request)) waitUntil(response.then((answer) => engine.recordHit(stored.entry, state, bodyBytesOf(request, answer))).catch(() => undefined));
     return response;
   };
 
@@ -101,7 +102,7 @@ export function createVolumeRequestHandler(
     }
     if (!mayCache || !isCacheable(request, response, config) || !response.body) {
       releaseMiss();
-      waitUntil(engine.recordPassThrough().catch(() => undefined));
+      if (countsAsLoad(request)) waitUntil(engine.recordPassThrough().catch(() => undefined));
       return response;
     }
     const [toPage, toCache] = splitBody(response.body);
@@ -109,6 +110,18 @@ export function createVolumeRequestHandler(
     waitUntil(engine.ingest(engineRequest(), cacheCopy).catch(() => undefined).finally(releaseMiss));
     return withCacheHeader(response, toPage, 'miss');
   };
+}
+
+/**
+ * Whether a request counts in the totals (hits, misses, uncached) and as a
+ * use of the entry. A HEAD carries no volume: viewers and apps send one to
+ * ask what is there (the demo's URL mode does, before NiiVue's GET), so
+ * counting it made every load through the service worker count twice
+ * (GitHub issue 16: two cold and two warm loads read "3 hits, 3 misses").
+ * Only the GET that follows is the load.
+ */
+function countsAsLoad(request: Request): boolean {
+  return request.method !== 'HEAD';
 }
 
 type Stored = NonNullable<Awaited<ReturnType<ServiceWorkerEngine['lookup']>>>;

@@ -160,6 +160,51 @@ describe('drop-in cache for plain fetch()', () => {
   });
 });
 
+describe('counting', () => {
+  it('a HEAD before each load counts nothing: two cold and two warm loads count 2 misses and 2 hits', async () => {
+    type Totals = { hits: number; misses: number; uncached: number };
+    const totals = async (): Promise<Totals> => {
+      const { hits, misses, uncached } = await pageCacheCall<Totals>(suite.page, 'stats', []);
+      return { hits, misses, uncached };
+    };
+    const lastAccess = async (path: string) => (await pageCacheCall<{ key: string; lastAccessedAt: number }[]>(suite.page, 'entries', [])).find((e) => e.key.endsWith(path))!.lastAccessedAt;
+    const files = ['avg152T1_LR_nifti2.nii.gz', 'example_nifti2.nii.gz'];
+    // Settled first: an earlier test's counts (written after its responses) may still be on their way.
+    let before = await totals();
+    await expect
+      .poll(async () => {
+        const now = await totals();
+        const settled = JSON.stringify(now) === JSON.stringify(before);
+        before = now;
+        return settled;
+      }, { interval: 300 })
+      .toBe(true);
+    const counted = async (): Promise<Totals> => {
+      const now = await totals();
+      return { hits: now.hits - before.hits, misses: now.misses - before.misses, uncached: now.uncached - before.uncached };
+    };
+
+    // As the demo's URL mode loads (and viewers that probe first): a HEAD to learn what is there, then the GET.
+    for (const round of ['miss', 'hit'] as const) {
+      for (const file of files) {
+        const path = `/data/nifti/${file}`;
+        expect(await viewerFetch(suite.page, path, {}, 'HEAD')).toMatchObject({ status: 200, size: 0, cache: round === 'hit' ? 'hit' : null });
+        expect(await viewerFetch(suite.page, path)).toMatchObject({ status: 200, cache: round, sha256: sample(file).sha256 });
+        if (round === 'miss') await expect.poll(() => entryKeys(suite.page), { timeout: 10_000 }).toContain(path);
+      }
+    }
+    await expect.poll(counted).toEqual({ hits: 2, misses: 2, uncached: 0 });
+
+    // Nor is a HEAD a use: the entry's last access stays, so it does not keep a volume from eviction.
+    const path = `/data/nifti/${files[0]}`;
+    const accessed = await lastAccess(path);
+    expect(await viewerFetch(suite.page, path, {}, 'HEAD')).toMatchObject({ status: 200, cache: 'hit' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await lastAccess(path)).toBe(accessed);
+    expect(await counted()).toEqual({ hits: 2, misses: 2, uncached: 0 });
+  });
+});
+
 describe('a stored file damaged on disk', () => {
   it('is noticed by the first request after the reuse window: dropped, fetched again, then a hit', async () => {
     const path = '/gen/2-77.nii';
