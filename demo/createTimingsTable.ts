@@ -1,5 +1,5 @@
 import type { CacheStatus } from '../src/index';
-import { formatMegabytes, formatMilliseconds } from './formatTransfer';
+import { formatSize, formatMilliseconds } from './formatTransfer';
 
 /** Times of one load, from the click: bytes in hand (null when the viewer fetched them itself) and first painted frame. */
 export interface LoadTimes {
@@ -42,7 +42,7 @@ export function createTimingsTable(tbody: HTMLTableSectionElement): { record(key
         const coldData = timing.cold?.dataMs;
         const warmData = timing.warm?.dataMs;
         const speedUp = coldData != null && warmData != null && warmData > 0 ? `${(coldData / warmData).toFixed(0)}×` : '–';
-        const cells = [timing.name, formatMegabytes(timing.bytes), ms(coldData), ms(timing.cold?.renderMs), ms(warmData), ms(timing.warm?.renderMs), speedUp];
+        const cells = [timing.name, formatSize(timing.bytes), ms(coldData), ms(timing.cold?.renderMs), ms(warmData), ms(timing.warm?.renderMs), speedUp];
         cells.forEach((text, index) => {
           const cell = document.createElement(index === 0 ? 'th' : 'td');
           if (index === 0) cell.setAttribute('scope', 'row');

@@ -1,5 +1,5 @@
 import type { CacheEntry } from '../src/index';
-import { formatMegabytes } from './formatTransfer';
+import { formatSize } from './formatTransfer';
 import { SAMPLE_VOLUMES, sampleUrl } from './samples';
 
 /**
@@ -28,7 +28,7 @@ export function renderSamples(list: HTMLUListElement, cached: ReadonlyMap<string
       availability.className = 'availability';
       availability.dataset.state = state;
       availability.textContent =
-        state === 'cached' ? `cached · ${formatMegabytes(entry!.bytes)}${entry!.pinned ? ' · pinned' : ''}` : state === 'unavailable' ? 'unavailable offline' : 'not cached';
+        state === 'cached' ? `cached · ${formatSize(entry!.bytes)}${entry!.pinned ? ' · pinned' : ''}` : state === 'unavailable' ? 'unavailable offline' : 'not cached';
       const item = document.createElement('li');
       item.dataset.file = file;
       item.append(button, availability);

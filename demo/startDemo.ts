@@ -12,8 +12,10 @@ import { createTimingsTable } from './createTimingsTable';
 import { describeHeader } from './describeHeader';
 import { formatMilliseconds, formatTransfer } from './formatTransfer';
 import { renderSamples } from './renderSamples';
+import { statusBadge, type LoadState } from './statusBadge';
 import { RATE_CHOICES, throttled } from './throttle';
 import { createViewer } from './viewer/createViewer';
+import { viewerMessage, type LoadInProgress } from './viewer/viewerMessage';
 import { warmOfflineShell } from './warmOfflineShell';
 import { watchConnectivity } from './watchConnectivity';
 
@@ -23,12 +25,13 @@ const PARTITION = 'demo';
 const IGNORED_PARAMS = ['rate'];
 const SERVICE_WORKER_TIMEOUT_MS = 15_000;
 
+/** After the badge (statusBadge) and the file name: what happened, without repeating the badge. */
 const STATUS_TEXT: Record<CacheStatus, string> = {
-  hit: 'opened from the cache',
-  miss: 'downloaded and cached',
-  revalidated: 'expired, the server confirmed it unchanged (304); opened from the cache',
-  stale: 'expired and the server is unreachable; opened the cached copy',
-  uncached: 'downloaded but not cached (larger than the max size, or storage is unavailable)',
+  hit: 'opened without downloading',
+  miss: 'saved in the cache for next time',
+  revalidated: 'the saved copy had expired; the server confirmed it unchanged (304), so nothing was downloaded',
+  stale: 'the saved copy has expired and the server cannot be reached to check it, so it may be out of date',
+  uncached: 'not saved for next time (larger than the max size, or storage is unavailable)',
 };
 
 interface Loaded {
@@ -113,8 +116,18 @@ export async function startDemo(): Promise<void> {
     renderSamples(samplesList, cachedEntries, keyOfUrl, connectivity.online, (url) => void load(url));
   }
 
-  /** The load running now: its key (to match progress broadcasts) and how to cancel it. */
-  let current: { key: string; controller: AbortController; startedAt: number } | null = null;
+  /**
+   * The viewer's message while no volume is drawn, also as the canvas's
+   * label, which screen readers (and the tests) read.
+   */
+  const showViewerMessage = (progress: LoadInProgress | null): void => {
+    const text = viewerMessage(progress);
+    viewer.showMessage(text);
+    if (!canvas.dataset.rendered) canvas.setAttribute('aria-label', progress ? text : 'No volume loaded');
+  };
+
+  /** The load running now: its key (to match progress broadcasts), how to cancel it, and what the viewer says about it. */
+  let current: { key: string; controller: AbortController; startedAt: number; progress: LoadInProgress } | null = null;
 
   cache.subscribe((change) => {
     if (change.type === 'progress') {
@@ -149,7 +162,8 @@ export async function startDemo(): Promise<void> {
     const name = fileNameOf(url);
     const controller = new AbortController();
     const startedAt = performance.now();
-    current = { key, controller, startedAt };
+    current = { key, controller, startedAt, progress: { name, loaded: 0, total: null, inHand: false } };
+    showViewerMessage(current.progress);
     progressBar.value = 0;
     progressBar.removeAttribute('value');
     progressText.textContent = 'starting…';
@@ -172,14 +186,19 @@ export async function startDemo(): Promise<void> {
       timings.record(key, name, bytes ?? entry?.bytes ?? 0, status, { dataMs, renderMs: elapsed });
     } catch (error) {
       if (controller.signal.aborted) {
-        setStatus('error', `Cancelled ${name}.`);
+        // Only when no newer load took over: that one's status and message stand.
+        if (current?.controller === controller) {
+          setStatus('cancelled', `${name} was not opened.`);
+          showViewerMessage(null);
+        }
         return;
       }
       progressBar.value = 0;
       progressText.textContent = 'failed';
       const offline = (isVolumeCacheError(error, 'network') || error instanceof NotAvailableOffline) && !cachedEntries.has(key);
       if (offline) connectivity.unreachable();
-      setStatus(offline ? 'unavailable' : 'error', offline ? `${name} is unavailable offline: it is not in the cache and the network cannot be reached.` : `${name} failed: ${messageOf(error)}`);
+      showViewerMessage(null);
+      setStatus(offline ? 'unavailable' : 'error', offline ? `${name}: it is not in the cache and the network cannot be reached.` : `${name}: ${messageOf(error)}`);
     } finally {
       if (current?.controller === controller) {
         current = null;
@@ -191,6 +210,10 @@ export async function startDemo(): Promise<void> {
   async function loadFile(url: URL, signal: AbortSignal, startedAt: number): Promise<Loaded> {
     const result = await cache.get(url, { signal, onProgress: ({ loaded, total }) => showProgress(loaded, total) });
     const dataMs = performance.now() - startedAt;
+    if (current?.controller.signal === signal) {
+      current.progress.inHand = true;
+      showViewerMessage(current.progress);
+    }
     await viewer.showFile(result.file);
     return { status: result.status, bytes: result.file.size, entry: result.entry, dataMs };
   }
@@ -211,12 +234,14 @@ export async function startDemo(): Promise<void> {
     if (!current) return;
     if (total) progressBar.value = loaded / total;
     progressText.textContent = formatTransfer(loaded, total, performance.now() - current.startedAt);
+    Object.assign(current.progress, { loaded, total });
+    showViewerMessage(current.progress);
   }
 
-  function setStatus(status: CacheStatus | 'loading' | 'error' | 'unavailable', text: string): void {
+  function setStatus(status: LoadState, text: string): void {
     statusLine.dataset.status = status;
     const badge = document.createElement('strong');
-    badge.textContent = status === 'loading' ? '' : status === 'uncached' ? 'not cached' : status === 'unavailable' ? 'offline' : status;
+    badge.textContent = statusBadge(status);
     statusLine.replaceChildren(...(badge.textContent ? [badge, ' '] : []), text);
   }
 

@@ -1,10 +1,14 @@
-/** Choices of the "Network speed" menu; the demo server throttles a body to ?rate=<bytes/s>. */
+/**
+ * Choices of the "Network speed" menu; the demo server throttles a body to
+ * ?rate=<bytes/s>. Labelled in Mbit/s, the decimal unit network speeds are
+ * sold in, so they are not mistaken for the binary MiB/s of the progress line.
+ */
 export const RATE_CHOICES: readonly { label: string; bytesPerSecond: number | null }[] = [
   { label: 'Unthrottled (local)', bytesPerSecond: null },
-  { label: '20 MB/s (fast broadband)', bytesPerSecond: 20_000_000 },
-  { label: '5 MB/s (40 Mbit/s)', bytesPerSecond: 5_000_000 },
-  { label: '1 MB/s (8 Mbit/s)', bytesPerSecond: 1_000_000 },
-  { label: '0.25 MB/s (2 Mbit/s)', bytesPerSecond: 250_000 },
+  { label: '160 Mbit/s (fast broadband)', bytesPerSecond: 20_000_000 },
+  { label: '40 Mbit/s', bytesPerSecond: 5_000_000 },
+  { label: '8 Mbit/s', bytesPerSecond: 1_000_000 },
+  { label: '2 Mbit/s', bytesPerSecond: 250_000 },
 ];
 
 /**

@@ -7,6 +7,11 @@ export interface Viewer {
   showFile(file: File): Promise<void>;
   /** Shows a volume by URL with the renderer's own loader (a plain fetch(), which the service worker answers). */
   showUrl(url: string): Promise<void>;
+  /**
+   * Sets the text shown while no volume is drawn (see viewerMessage). A
+   * volume already shown stays until the next one replaces it.
+   */
+  showMessage(text: string): void;
 }
 
 /** Resolves after the next frame has been presented, so "time to first render" includes painting. */

@@ -1,5 +1,6 @@
 import { Niivue, NVImage } from '@niivue/niivue';
 import { afterNextPaint, type Viewer } from './Viewer';
+import { viewerMessage } from './viewerMessage';
 
 /** NiiVue on WebGL2: the three planes plus a 3D rendering when there is room. */
 export async function createNiivueViewer(canvas: HTMLCanvasElement, gpu: string): Promise<Viewer> {
@@ -9,8 +10,8 @@ export async function createNiivueViewer(canvas: HTMLCanvasElement, gpu: string)
     isResizeCanvas: true,
     dragAndDropEnabled: false,
     logLevel: 'error',
-    // Shown while no volume is loaded (NiiVue's default says "loading ...").
-    loadingText: 'Choose a volume',
+    // Shown while no volume is drawn (NiiVue's default says "loading ..."); showMessage changes it.
+    loadingText: viewerMessage(null),
   });
   await niivue.attachToCanvas(canvas);
   niivue.setSliceType(niivue.sliceTypeMultiplanar);
@@ -33,6 +34,11 @@ export async function createNiivueViewer(canvas: HTMLCanvasElement, gpu: string)
       await niivue.loadVolumes([{ url }]);
       niivue.setSliceType(niivue.sliceTypeMultiplanar);
       await afterNextPaint();
+    },
+    showMessage(text) {
+      niivue.opts.loadingText = text;
+      // NiiVue draws the text only with no volume; redrawing one mid-load is not needed.
+      if (niivue.volumes.length === 0) niivue.drawScene();
     },
   };
 }

@@ -2,6 +2,7 @@ import { decodeNifti } from './decodeNifti';
 import { middleSlices, type Slice } from './middleSlices';
 import { percentileWindow, type IntensityWindow } from './percentileWindow';
 import { afterNextPaint, type Viewer } from './Viewer';
+import { viewerMessage } from './viewerMessage';
 
 const BACKGROUND = '#101418';
 const LABEL = '#e6edf3';
@@ -16,6 +17,7 @@ export function createSliceViewer(canvas: HTMLCanvasElement, reason: string): Vi
   if (!context) throw new Error('This browser has neither WebGL2 nor a 2D canvas.');
   let slices: Slice[] = [];
   let window: IntensityWindow = { min: 0, max: 1 };
+  let message = viewerMessage(null);
 
   const draw = (): void => {
     const ratio = globalThis.devicePixelRatio || 1;
@@ -23,7 +25,15 @@ export function createSliceViewer(canvas: HTMLCanvasElement, reason: string): Vi
     canvas.height = Math.max(1, Math.round(canvas.clientHeight * ratio));
     context.fillStyle = BACKGROUND;
     context.fillRect(0, 0, canvas.width, canvas.height);
-    if (slices.length === 0) return;
+    if (slices.length === 0) {
+      // As NiiVue does: the message in the middle of an empty canvas.
+      context.fillStyle = LABEL;
+      context.font = `${16 * ratio}px system-ui, sans-serif`;
+      context.textAlign = 'center';
+      context.fillText(message, canvas.width / 2, canvas.height / 2, canvas.width - 16 * ratio);
+      context.textAlign = 'start';
+      return;
+    }
     const gap = 8 * ratio;
     const labelHeight = 18 * ratio;
     const cellWidth = (canvas.width - gap * (slices.length + 1)) / slices.length;
@@ -69,6 +79,10 @@ export function createSliceViewer(canvas: HTMLCanvasElement, reason: string): Vi
       const response = await fetch(url);
       if (!response.ok) throw new Error(`${response.status} ${response.statusText} for ${url}`);
       await show(await response.arrayBuffer());
+    },
+    showMessage(text) {
+      message = text;
+      if (slices.length === 0) draw();
     },
   };
 }

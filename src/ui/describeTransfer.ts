@@ -1,3 +1,5 @@
+import { formatBytes } from './formatBytes';
+
 export interface TransferFigures {
   /** 0 to 1, or null when the total is unknown. */
   fraction: number | null;
@@ -15,11 +17,10 @@ export function describeTransfer(loaded: number, total: number | null, elapsedMs
   return { fraction, bytesPerSecond, etaSeconds };
 }
 
-/** "2.4 MB/s" (decimal megabytes, like the sizes). */
+/** "2.29 MiB/s": binary, like the sizes next to it, so "1 MiB of 4 MiB · 1 MiB/s" adds up. */
 export function formatRate(bytesPerSecond: number | null): string {
-  if (bytesPerSecond === null || !Number.isFinite(bytesPerSecond)) return '– MB/s';
-  const mb = bytesPerSecond / 1e6;
-  return `${mb >= 100 ? mb.toFixed(0) : mb >= 10 ? mb.toFixed(1) : mb.toFixed(2)} MB/s`;
+  if (bytesPerSecond === null || !Number.isFinite(bytesPerSecond)) return '– MiB/s';
+  return `${formatBytes(bytesPerSecond)}/s`;
 }
 
 /** "12 s left", "3 min left", or "" when unknown. */

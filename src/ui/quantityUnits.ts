@@ -5,9 +5,10 @@ export interface QuantityUnit {
   factor: number;
 }
 
+/** Binary, like the API's sizes and formatBytes: the 2 GiB default reads "2 GiB", not "2.147 GB". */
 export const SIZE_UNITS: readonly QuantityUnit[] = [
-  { id: 'MB', label: 'MB', factor: 1e6 },
-  { id: 'GB', label: 'GB', factor: 1e9 },
+  { id: 'MiB', label: 'MiB', factor: 1024 ** 2 },
+  { id: 'GiB', label: 'GiB', factor: 1024 ** 3 },
 ];
 
 export const TTL_UNITS: readonly QuantityUnit[] = [
@@ -19,7 +20,7 @@ export const TTL_UNITS: readonly QuantityUnit[] = [
 /**
  * Splits a base quantity into the largest unit in which it is at least 1,
  * rounded to 3 decimals, for a form field: 7 days of seconds → 7 "d";
- * 500 MB → 500 "MB" (0.5 GB would read worse). Units must be in ascending order.
+ * 512 MiB → 512 "MiB" (0.5 GiB would read worse). Units must be in ascending order.
  */
 export function toUnitAmount(value: number, units: readonly QuantityUnit[]): { amount: number; unit: QuantityUnit } {
   let chosen = units[0]!;

@@ -75,7 +75,12 @@ describe('cache panel', () => {
     const field = (name: string) => page.locator(`.volume-cache-panel [data-field="${name}"]`).textContent();
     expect(await field('hit-rate')).toBe('50% (1 hit, 1 miss)');
     expect(await field('entries')).toBe('1 entry');
-    expect(await page.locator('.volume-cache-panel [role="meter"]').first().getAttribute('aria-valuetext')).toBe('43.2 kB of 2.15 GB max size');
+    // Binary units, as the API's: the 2 GiB default reads "2 GiB", not "2.15 GB" (GitHub issue 16).
+    expect(await page.locator('.volume-cache-panel [role="meter"]').first().getAttribute('aria-valuetext')).toBe('42.2 KiB of 2 GiB max size');
+    // The site's usage counts more than the cache (the test page, IndexedDB), and says how much of it is not volumes.
+    expect(await page.locator('.volume-cache-panel [role="meter"]').nth(1).getAttribute('aria-valuetext')).toMatch(
+      /^[\d.]+ (KiB|MiB) of [\d.]+ (GiB|TiB) browser quota \(whole site(: [\d.]+ (B|KiB|MiB) is the app's own files and other data, not volumes)?\)$/,
+    );
     expect(await field('persisted')).toMatch(/^(yes|no)/);
     const facts = sample('functional.nii');
     expect(await row(page, 'functional.nii').locator('td').nth(3).textContent()).toBe(`${facts.dims.join('×')} ${facts.datatype}`);
@@ -134,12 +139,12 @@ describe('cache panel', () => {
     expect(await names(page)).toEqual(['big.nii.gz', 'functional.nii', 'example4d.nii.gz']);
 
     await page.getByLabel('Max size', { exact: true }).fill('0.3');
-    await page.getByLabel('Max size unit').selectOption('MB');
+    await page.getByLabel('Max size unit').selectOption('MiB');
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect.poll(() => names(page)).toEqual(['big.nii.gz', 'functional.nii']);
     expect(await status(page)).toContain('Evicted 1 volume.');
     const maxBytes = await page.evaluate(async () => (await window.panelTest!.cache.stats()).maxBytes);
-    expect(maxBytes).toBe(300_000);
+    expect(maxBytes).toBe(314_573);
     expect(await page.getByLabel('Max size', { exact: true }).inputValue()).toBe('0.3');
   });
 
@@ -188,7 +193,7 @@ describe('cache panel', () => {
       const progress = page.getByRole('progressbar', { name: 'Downloading example4d.nii.gz' });
       await progress.waitFor({ timeout: 30_000 });
       // Bytes, rate and time left, once a second progress report gives a rate.
-      await expect.poll(() => page.locator('.volume-cache-panel .downloads').textContent()).toMatch(/kB of 346 kB · [\d.]+ MB\/s · (\d+ s left|almost done)/);
+      await expect.poll(() => page.locator('.volume-cache-panel .downloads').textContent()).toMatch(/KiB of 338 KiB · [\d.]+ (KiB|MiB)\/s · (\d+ s left|almost done)/);
       expect(await download).toBe('miss');
       // The entry appears and the progress goes, without this page asking.
       await expect.poll(() => names(page), { timeout: 10_000 }).toEqual(['example4d.nii.gz']);

@@ -36,18 +36,19 @@ describe('demo', () => {
     await expect.poll(() => page.locator('#renderer-pill').textContent()).toContain('NiiVue');
 
     const cold = await loadSample(page, 'spm152.nii.gz');
-    expect(cold).toMatchObject({ status: 'miss' });
+    // The badge in words a clinician reads right, not the cache's "miss" (GitHub issue 16).
+    expect(cold).toMatchObject({ status: 'miss', text: expect.stringMatching(/^Downloaded spm152\.nii\.gz: saved in the cache for next time; /) });
     await expect.poll(() => panelText(page, 'hit-rate')).toBe('0% (0 hits, 1 miss)');
     const row = panelRow(page, 'spm152.nii.gz');
     await expect.poll(() => row.count()).toBe(1);
-    // Name, size (4 056 970 bytes), dims and datatype from the entry's header summary, not pinned.
+    // Name, size (4 056 970 bytes, in binary units as the API's sizes), dims and datatype from the entry's header summary, not pinned.
     const [, name, size, dims, , expires, pinned] = await row.locator('td').allTextContents();
     expect(facts.bytes).toBe(4_056_970);
-    expect({ name, size, dims, pinned }).toEqual({ name: 'spm152.nii.gz', size: '4.06 MB', dims: `${facts.dims.join('×')} ${facts.datatype}`, pinned: 'no' });
+    expect({ name, size, dims, pinned }).toEqual({ name: 'spm152.nii.gz', size: '3.87 MiB', dims: `${facts.dims.join('×')} ${facts.datatype}`, pinned: 'no' });
     expect(expires).toMatch(/^in /);
 
     const warm = await loadSample(page, 'spm152.nii.gz');
-    expect(warm).toMatchObject({ status: 'hit' });
+    expect(warm).toMatchObject({ status: 'hit', text: expect.stringMatching(/^From cache spm152\.nii\.gz: opened without downloading; /) });
     await expect.poll(() => panelText(page, 'hit-rate')).toBe('50% (1 hit, 1 miss)');
     await expect.poll(() => panelText(page, 'entries')).toBe('1 entry');
     await expect.poll(() => page.locator('#header-summary').textContent()).toContain('207 × 256 × 215');
@@ -56,7 +57,7 @@ describe('demo', () => {
     const timings = await page.locator('#timings tbody tr').first().locator('th, td').allTextContents();
     expect(timings[0]).toBe('spm152.nii.gz');
     expect(timings.slice(2, 6).every((cell) => /\d/.test(cell))).toBe(true);
-    await expect.poll(() => page.locator('#samples li[data-file="spm152.nii.gz"] .availability').textContent()).toBe('cached · 4.06 MB');
+    await expect.poll(() => page.locator('#samples li[data-file="spm152.nii.gz"] .availability').textContent()).toBe('cached · 3.87 MiB');
 
     await mkdir(`${repoRoot}test/artifacts`, { recursive: true });
     await page.screenshot({ path: `${repoRoot}test/artifacts/demo-warm.png`, fullPage: true });
@@ -92,12 +93,16 @@ describe('demo', () => {
     }
   });
 
-  it('a throttled load shows bytes, rate and time left, and is the same entry as an unthrottled one', async () => {
+  it('a throttled load shows bytes, rate and time left, on the page and in the viewer, and is the same entry as an unthrottled one', async () => {
     const { page } = await openDemo(browser.context, server.origin);
-    // 0.35 MB at 0.25 MB/s: over a second of progress reports.
-    await page.getByLabel('Network speed').selectOption({ label: '0.25 MB/s (2 Mbit/s)' });
+    const canvas = page.locator('#viewer-canvas');
+    expect(await canvas.getAttribute('aria-label')).toBe('No volume loaded');
+    // 338 KiB at 2 Mbit/s (244 KiB/s): over a second of progress reports.
+    await page.getByLabel('Network speed').selectOption({ label: '2 Mbit/s' });
     const loading = loadSample(page, 'example4d.nii.gz');
-    await expect.poll(() => page.locator('#progress-text').textContent()).toMatch(/^[\d.]+ MB of 0\.35 MB · [\d.]+ MB\/s · (\d+ s left|almost done)$/);
+    await expect.poll(() => page.locator('#progress-text').textContent()).toMatch(/^[\d.]+ (B|KiB) of 338 KiB · [\d.]+ KiB\/s · (\d+ s left|almost done)$/);
+    // The empty viewer says which volume is coming and how far it is, not "Choose a volume".
+    await expect.poll(() => canvas.getAttribute('aria-label')).toMatch(/^Loading example4d\.nii\.gz\.\.\. \d+%$/);
     expect(await loading).toMatchObject({ status: 'miss' });
     await page.getByLabel('Network speed').selectOption({ index: 0 });
     expect(await loadSample(page, 'example4d.nii.gz')).toMatchObject({ status: 'hit' });
@@ -116,7 +121,7 @@ describe('demo', () => {
       await expect.poll(() => page.locator('#network-pill').textContent()).toContain('Offline');
       const cached = page.locator('#samples li[data-file="avg152T1_LR_nifti.nii"]');
       const uncached = page.locator('#samples li[data-file="functional.nii"]');
-      await expect.poll(() => cached.locator('.availability').textContent()).toBe('cached · 0.90 MB');
+      await expect.poll(() => cached.locator('.availability').textContent()).toBe('cached · 882 KiB');
       await expect.poll(() => uncached.locator('.availability').textContent()).toBe('unavailable offline');
       await expect.poll(() => uncached.getByRole('button').isDisabled()).toBe(true);
       await expect.poll(() => page.locator('.volume-cache-panel tbody tr').count()).toBe(1);
@@ -127,7 +132,7 @@ describe('demo', () => {
       expect(stats.variance).toBeGreaterThan(MIN_VARIANCE);
 
       // A URL typed in that is not cached fails as unavailable offline, not as a broken page.
-      expect(await loadUrl(page, '/data/nifti/example4d.nii.gz')).toMatchObject({ status: 'unavailable' });
+      expect(await loadUrl(page, '/data/nifti/example4d.nii.gz')).toMatchObject({ status: 'unavailable', text: 'Not available offline example4d.nii.gz: it is not in the cache and the network cannot be reached.' });
     } finally {
       await browser.context.setOffline(false);
     }
@@ -139,7 +144,7 @@ describe('demo', () => {
     await viaUrl.check();
     // Online: NiiVue's fetch() is a miss the service worker caches on the way through.
     expect(await loadSample(page, 'example4d.nii.gz')).toMatchObject({ status: 'miss' });
-    await expect.poll(() => page.locator('#samples li[data-file="example4d.nii.gz"] .availability').textContent()).toBe('cached · 0.35 MB');
+    await expect.poll(() => page.locator('#samples li[data-file="example4d.nii.gz"] .availability').textContent()).toBe('cached · 338 KiB');
     await waitUntilOfflineReady(page);
 
     await browser.context.setOffline(true);
@@ -155,6 +160,8 @@ describe('demo', () => {
       });
       expect(await loadSample(page, 'example4d.nii.gz')).toMatchObject({ status: 'hit' });
       expect(volumeResponses).toEqual([{ fromServiceWorker: true, cache: 'hit', status: 200 }]);
+      // One cold and one warm load, each a HEAD and NiiVue's GET: counted once each (GitHub issue 16).
+      await expect.poll(() => panelText(page, 'hit-rate')).toBe('50% (1 hit, 1 miss)');
       const stats = await canvasPixelStats(page);
       expect(stats.variance).toBeGreaterThan(MIN_VARIANCE);
     } finally {

@@ -58,12 +58,22 @@ describe('buildPanelModel', () => {
     const model = buildPanelModel(stats(), [], new Map(), new Set(), NOW);
     expect(model).toMatchObject({
       hitRate: '75% (3 hits, 1 miss)',
-      entryCount: '2 entries, 43.2 kB pinned',
-      budget: { fraction: 0.002050081, text: '4.10 MB of 2.00 GB max size' },
-      quota: { fraction: 0.0005, text: '5.00 MB of 10.0 GB browser quota (whole site)' },
+      entryCount: '2 entries, 42.2 KiB pinned',
+      budget: { fraction: 0.002050081, text: '3.91 MiB of 1.86 GiB max size' },
+      quota: { fraction: 0.0005, text: "4.77 MiB of 9.31 GiB browser quota (whole site: 879 KiB is the app's own files and other data, not volumes)" },
       persisted: 'no: the browser may clear it under storage pressure',
       warning: null,
     });
+  });
+
+  // navigator.storage.estimate() counts the whole origin: the demo's offline copy of itself alone was 7.2 MiB before any volume.
+  it.each([
+    [0, 7_570_123, "7.22 MiB of 9.31 GiB browser quota (whole site: 7.22 MiB is the app's own files and other data, not volumes)"],
+    [4_056_970, 4_056_970, '3.87 MiB of 9.31 GiB browser quota (whole site)'],
+    // Chromium's estimate can trail the cache's own count for a moment.
+    [4_056_970, 4_000_000, '3.81 MiB of 9.31 GiB browser quota (whole site)'],
+  ])('with %d bytes cached and %d used by the site, the quota reads %j', (bytes, usage, text) => {
+    expect(buildPanelModel(stats({ bytes, usage }), [], new Map(), new Set(), NOW).quota.text).toBe(text);
   });
 
   it('says when nothing was asked yet, and when quota or persistence are unknown', () => {
@@ -85,8 +95,8 @@ describe('buildPanelModel', () => {
       NOW,
     );
     expect(rows.rows).toEqual([
-      expect.objectContaining({ name: 'spm152.nii.gz', size: '4.06 MB', dims: '207×256×215 uint8', lastAccess: '1 min ago', expires: 'in 6 days', expired: false, pinned: false, selected: false }),
-      expect.objectContaining({ name: 'functional.nii', size: '43.2 kB', dims: '–', expires: 'expired', expired: true, pinned: true, selected: true }),
+      expect.objectContaining({ name: 'spm152.nii.gz', size: '3.87 MiB', dims: '207×256×215 uint8', lastAccess: '1 min ago', expires: 'in 6 days', expired: false, pinned: false, selected: false }),
+      expect.objectContaining({ name: 'functional.nii', size: '42.2 KiB', dims: '–', expires: 'expired', expired: true, pinned: true, selected: true }),
     ]);
     expect(rows.selectedCount).toBe(1);
   });
@@ -94,6 +104,6 @@ describe('buildPanelModel', () => {
   it('describes downloads in progress with bytes, rate and time left', () => {
     const downloads = new Map([['http://x/data/big.nii.gz', { url: 'http://x/data/big.nii.gz', loaded: 1_000_000, total: 4_000_000, startedAt: NOW - 1000, updatedAt: NOW - 500 }]]);
     const [download] = buildPanelModel(stats(), [], downloads, new Set(), NOW).downloads;
-    expect(download).toMatchObject({ name: 'big.nii.gz', figures: { fraction: 0.25, bytesPerSecond: 2_000_000, etaSeconds: 1.5 }, text: '1.00 MB of 4.00 MB · 2.00 MB/s · 2 s left' });
+    expect(download).toMatchObject({ name: 'big.nii.gz', figures: { fraction: 0.25, bytesPerSecond: 2_000_000, etaSeconds: 1.5 }, text: '977 KiB of 3.81 MiB · 1.91 MiB/s · 2 s left' });
   });
 });

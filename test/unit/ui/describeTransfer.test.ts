@@ -22,10 +22,11 @@ describe('describeTransfer', () => {
 
 describe('formatRate / formatEta', () => {
   it.each([
-    [null, '– MB/s'],
-    [250_000, '0.25 MB/s'],
-    [12_345_678, '12.3 MB/s'],
-    [123_000_000, '123 MB/s'],
+    [null, '– MiB/s'],
+    [250_000, '244 KiB/s'],
+    [2 * 1024 ** 2, '2 MiB/s'],
+    [12_345_678, '11.8 MiB/s'],
+    [123_000_000, '117 MiB/s'],
   ])('rate %s is %s', (rate, text) => {
     expect(formatRate(rate)).toBe(text);
   });
