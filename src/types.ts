@@ -126,7 +126,7 @@ export interface VolumeCacheOptions {
   /**
    * Encrypt the partition at rest with this AES-GCM key (ideally
    * non-extractable, from the application's login session). Files are sealed
-   * in 1 MiB chunks and identifying metadata is sealed too; see README, Security.
+   * in 1 MiB chunks and identifying metadata is sealed too; see docs/security.md.
    * A partition is created encrypted or not and must always be opened the same way.
    */
   encryption?: { key: CryptoKey };

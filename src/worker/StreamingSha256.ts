@@ -2,7 +2,7 @@ import { createSHA256, type IHasher } from 'hash-wasm';
 
 /**
  * Incremental SHA-256 (Web Crypto's digest() cannot stream). hash-wasm was
- * chosen over @noble/hashes after measuring both in Chromium; see README.
+ * chosen over @noble/hashes after measuring both in Chromium; see docs/how-it-works.md, "Why hash-wasm".
  */
 export interface StreamingSha256 {
   update(chunk: Uint8Array): void;

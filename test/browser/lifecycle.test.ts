@@ -652,7 +652,7 @@ describe('quota exhaustion (Storage.overrideQuotaForOrigin)', () => {
       expect(outcome.keysAfterEviction).toContain(fitsAfterEviction);
       expect(outcome.keysAfterEviction).not.toContain(older);
       // (evictForQuota() evicts every unpinned entry, not only as many as needed: 'newer' goes too.
-      // Not asserted either way, as the README only promises "evicts and retries once".)
+      // Not asserted either way, as docs/how-it-works.md only promises "evicts and retries once".)
       expect(outcome.evictionsAfterFirst).toBeGreaterThanOrEqual(1);
       // Cannot fit even after evicting everything unpinned: quota; only the pinned entry is left.
       expect(outcome.neverFits).toMatchObject({ code: 'quota' });

@@ -62,7 +62,7 @@ it('without OPFS in the service worker every request passes through (pass-throug
 });
 
 it('with cacheNoStore: true, a response marked no-store is cached and then answered from the cache', async () => {
-  // What a deployment that serves volumes no-store (to spare Chromium's read-ahead, see the README) configures.
+  // What a deployment that serves volumes no-store (to spare Chromium's read-ahead, see the Memory point in docs/how-it-works.md) configures.
   const { page } = await suite.browser.newTestPage();
   const path = '/data/nifti/functional.nii?cc=no-store';
   const facts = sample('functional.nii');
