@@ -17,6 +17,14 @@ const shared = {
   publicDir: false,
 } satisfies InlineConfig;
 
+/** What every build writing into dist/ shares. */
+const distOutput = {
+  outDir: `${repoRoot}dist`,
+  sourcemap: true,
+  target: 'es2022',
+  copyPublicDir: false,
+} as const;
+
 /**
  * The page entries (`volume-cache`, `volume-cache/service-worker`): ES
  * modules that import their dependencies, with the shipped workers referenced
@@ -28,11 +36,8 @@ export function pageBuildConfig(): UserConfig {
     ...shared,
     plugins: [shippedWorkerUrls(repoRoot)],
     build: {
-      outDir: `${repoRoot}dist`,
+      ...distOutput,
       emptyOutDir: true,
-      sourcemap: true,
-      target: 'es2022',
-      copyPublicDir: false,
       lib: {
         entry: {
           index: `${repoRoot}src/index.ts`,
@@ -59,11 +64,8 @@ export function workerBuildConfig(source: keyof typeof SHIPPED_WORKERS & string)
     ...shared,
     plugins: [shippedWorkerUrls(repoRoot)],
     build: {
-      outDir: `${repoRoot}dist`,
+      ...distOutput,
       emptyOutDir: false,
-      sourcemap: true,
-      target: 'es2022',
-      copyPublicDir: false,
       // Minified: served as is, nothing else would shrink it (the map keeps it debuggable).
       minify: true,
       lib: { entry: `${repoRoot}${source}`, formats: ['es'], fileName: () => fileName },
@@ -83,12 +85,10 @@ export function serviceWorkerBuildConfig(write: boolean): InlineConfig {
     ...shared,
     define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     build: {
+      ...distOutput,
       write,
-      outDir: `${repoRoot}dist`,
       emptyOutDir: false,
-      copyPublicDir: false,
       sourcemap: write,
-      target: 'es2022',
       minify: write,
       lib: {
         entry: `${repoRoot}src/service-worker/sw.ts`,

@@ -56,6 +56,17 @@ async function expectRead(outcome: ReadOutcome | 'hung', v: ReturnType<typeof vo
   expect(headers).toContain((outcome as ReadOutcome).header);
 }
 
+/** stats().serviceWorker of the partition, as `page` sees it: what the service worker recorded when it opened it. */
+async function serviceWorkerStatus(page: Page) {
+  return page.evaluate(async (partition) => {
+    const lib = window.volumeCache as typeof import('../../src/index');
+    const cache = await lib.createVolumeCache({ name: partition, thumbnails: false });
+    const { serviceWorker } = await cache.stats();
+    cache.close();
+    return serviceWorker;
+  }, partition);
+}
+
 async function entryPaths(page: Page): Promise<string[]> {
   return page.evaluate(async (partition) => {
     const lib = window.volumeCache as typeof import('../../src/index');
@@ -118,13 +129,7 @@ it('while v2 waits for v1 to finish caching a miss, an open page and a new one r
   await expectRead(await read(a, 'v2', v.path), v, ['hit']);
 
   for (const entry of [x, y, z, v]) expect([entry.path, (await serverGets(entry.path)).length]).toEqual([entry.path, 1]);
-  const stats = await a.evaluate(async (partition) => {
-    const lib = window.volumeCache as typeof import('../../src/index');
-    const cache = await lib.createVolumeCache({ name: partition, thumbnails: false });
-    const { serviceWorker } = await cache.stats();
-    cache.close();
-    return serviceWorker;
-  }, partition);
+  const stats = await serviceWorkerStatus(a);
   // The status v2 recorded when it opened the partition.
   expect(stats).toMatchObject({ mode: 'read-write' });
   expect(stats!.startedAt).toBeGreaterThanOrEqual(updateStartedAt);
@@ -202,12 +207,6 @@ it('a service worker from another release says so: register() returns its versio
 
   // The service worker records its version when it opens the partition, on its first volume request.
   await expectRead(await read(page, 'x', x.path), x, ['miss']);
-  const serviceWorker = await page.evaluate(async (partition) => {
-    const lib = window.volumeCache as typeof import('../../src/index');
-    const cache = await lib.createVolumeCache({ name: partition, thumbnails: false });
-    const { serviceWorker } = await cache.stats();
-    cache.close();
-    return serviceWorker;
-  }, partition);
+  const serviceWorker = await serviceWorkerStatus(page);
   expect(serviceWorker).toMatchObject({ mode: 'read-write', version: '0.0.1-old', sameVersion: false });
 });
