@@ -21,8 +21,6 @@ export interface EngineInitOptions {
   thumbnails?: boolean;
   /** Absolute URL of the hash worker script, when the application hosts it itself. */
   hashWorkerUrl?: string;
-  /** The page's library version, so the engine can say when its own differs. */
-  version?: string;
 }
 
 /** A memo result as it crosses to and from the worker: bytes with their array type, or a structured value. */

@@ -24,7 +24,6 @@ import type {
   PrefetchResult,
   VolumeCacheOptions,
 } from '../types';
-import { VERSION } from '../version';
 import { startEngine, type EngineWorkerSource } from './startEngine';
 
 export interface VolumeCache {
@@ -116,7 +115,6 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
       ...(options.memoryBytes !== undefined ? { memoryBytes: options.memoryBytes } : {}),
       ...(options.thumbnails !== undefined ? { thumbnails: options.thumbnails } : {}),
       ...(options.hashWorkerUrl !== undefined ? { hashWorkerUrl: absoluteUrl(options.hashWorkerUrl, 'hashWorkerUrl') } : {}),
-      version: VERSION,
     },
     workerOption(options.worker),
   );
