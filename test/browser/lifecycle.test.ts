@@ -571,6 +571,32 @@ describe('graceful degradation', () => {
     }
   });
 
+  it('an engine worker from another release: the cache works, and the console says so once', async () => {
+    const { page, errors } = await browser.newTestPage();
+    const warnings: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'warning') warnings.push(message.text());
+    });
+    // The page has its version module already; from now on the worker's import of it claims another release.
+    await page.route((url) => url.pathname === '/src/version.ts', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/javascript', body: "export const VERSION = '0.0.1-other';\n" }),
+    );
+    const status = await page.evaluate(async () => {
+      const { createVolumeCache } = window.volumeCache as typeof import('../../src/index');
+      const first = await createVolumeCache({ name: 'other-release' });
+      const second = await createVolumeCache({ name: 'other-release-2' });
+      const { status } = await first.get('/data/nifti/functional.nii');
+      first.close();
+      second.close();
+      return status;
+    });
+    expect(status).toBe('miss');
+    const said = warnings.filter((text) => text.startsWith('volume-cache:'));
+    expect(said, `two caches, one warning; errors: ${errors.join(', ')}`).toHaveLength(1);
+    expect(said[0]).toMatch(/^volume-cache: the engine worker is version 0\.0\.1-other, the page's library \d+\.\d+\.\d+\./);
+    await page.close();
+  });
+
   it('worker: the engine worker starts from the URL the application gives', async () => {
     // The default URL answers 500; the dev server also serves the same module under /@fs/.
     const patched = await openPatchedPage(browser.context, { workerStatus: 500 });
