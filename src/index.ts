@@ -1,12 +1,10 @@
-export { createVolumeCache, type VolumeCache } from './client/createVolumeCache';
+export { createVolumeCache } from './client/createVolumeCache';
 export { getCachedVolume, clearCache, getCacheStats } from './client/defaultCache';
 export { clearOnLogout, type ClearOnLogoutOptions, type ClearOnLogoutReport } from './client/clearOnLogout';
 export {
   registerVolumeCacheServiceWorker,
   unregisterVolumeCacheServiceWorker,
-  type RegisterServiceWorkerOptions,
   type VolumeCacheServiceWorker,
-  type VolumeRequestMatch,
 } from './client/registerVolumeCacheServiceWorker';
 export { cacheKeyIgnoring } from './metadata/cacheKeyIgnoring';
 export type { CacheChange } from './shared/cacheChanges';
@@ -28,8 +26,11 @@ export type {
   PinOptions,
   PrefetchOptions,
   PrefetchResult,
+  RegisterServiceWorkerOptions,
   ServiceWorkerStatus,
+  VolumeCache,
   VolumeCacheOptions,
+  VolumeRequestMatch,
 } from './types';
 export { mountCachePanel, type CachePanel, type CachePanelOptions } from './ui/mountCachePanel';
 export { defineVolumeCachePanel, type VolumeCachePanelElement } from './ui/defineVolumeCachePanel';

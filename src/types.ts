@@ -3,6 +3,7 @@
  * service worker. Type-only: importing it never pulls code into a bundle.
  */
 import type { NiftiHeaderInfo } from './derived/NiftiHeaderInfo';
+import type { CacheChange } from './shared/cacheChanges';
 
 export type { NiftiHeaderInfo };
 
@@ -325,4 +326,116 @@ export interface MemoOptions {
   force?: boolean;
   /** Cached volumes (URLs) the result derives from: it is removed when any of them leaves the cache. */
   sources?: (string | URL)[];
+}
+
+export interface VolumeCache {
+  /** The partition name. */
+  readonly name: string;
+  /** The volume as an OPFS-backed File (downloaded and cached if needed). */
+  getFile(url: string | URL, options?: GetOptions): Promise<File>;
+  /** The volume with how it was answered and its entry. */
+  get(url: string | URL, options?: GetOptions): Promise<GetResult>;
+  /** The volume's bytes in memory. */
+  getArrayBuffer(url: string | URL, options?: GetOptions): Promise<ArrayBuffer>;
+  /**
+   * The volume ready to render: its parsed header and voxels (gunzipped,
+   * in platform byte order). A repeat open reads the stored decoded copy, or
+   * the worker's memory tier, instead of decoding again.
+   */
+  getVolume(url: string | URL, options?: GetOptions): Promise<VolumeResult>;
+  /**
+   * Runs `compute` once per key, inputs and version, and keeps its result
+   * (ArrayBuffer, typed array, or a structured-cloneable value) in the cache;
+   * later calls with the same key, inputs and version return the kept result.
+   */
+  memo<T>(key: string, inputs: Record<string, unknown>, compute: () => T | Promise<T>, options: MemoOptions): Promise<T>;
+  /** A small PNG of the volume's middle axial slice, or null while it is being made in the background. */
+  thumbnail(url: string | URL): Promise<Blob | null>;
+  /** The cached File, expired or not, without touching the network; null if not cached. */
+  getCachedFile(url: string | URL): Promise<File | null>;
+  /** Downloads volumes into the cache; settles when all are done, never rejects for one URL. */
+  prefetch(urls: Iterable<string | URL>, options?: PrefetchOptions): Promise<PrefetchResult[]>;
+  /** Downloads what is missing and pins it: never evicted, never expired away. */
+  pin(url: string | URL, options?: PinOptions): Promise<CacheEntry>;
+  pin(urls: Iterable<string | URL>, options?: PinOptions): Promise<CacheEntry[]>;
+  unpin(url: string | URL): Promise<boolean>;
+  /** Removes one entry; true if it existed. */
+  invalidate(url: string | URL): Promise<boolean>;
+  /** Removes every entry, pinned ones included. */
+  clear(): Promise<void>;
+  /** Removes expired unpinned entries and leftovers, and evicts down to maxBytes. */
+  cleanup(): Promise<CleanupReport>;
+  stats(): Promise<CacheStats>;
+  /** Entries, most recently used first. */
+  entries(): Promise<CacheEntry[]>;
+  /** Changes and persists maxBytes / defaultTtlSeconds; shrinking maxBytes evicts at once. */
+  configure(patch: Partial<CacheConfig>): Promise<CacheConfig>;
+  /** Asks the browser to keep this origin's storage under pressure (navigator.storage.persist()). */
+  requestPersistence(): Promise<boolean>;
+  /**
+   * Calls `listener` whenever this partition changes in any tab, worker or the
+   * service worker (entries, config, totals, download progress). Returns an unsubscribe function.
+   */
+  subscribe(listener: (change: CacheChange) => void): () => void;
+  /** Stops the worker; later calls reject with `closed`. */
+  close(): void;
+  /**
+   * Removes this partition entirely (its files and its database) and closes
+   * every cache open on it, in this tab and others: for log-out.
+   */
+  destroy(): Promise<void>;
+}
+
+export interface VolumeRequestMatch {
+  /** File-name endings that mark a volume. @default [".nii", ".nii.gz"] */
+  extensions?: string[];
+  /** Only URLs under these path prefixes. */
+  pathPrefixes?: string[];
+  /** Regular expressions the whole URL (href) may match instead of an extension; a RegExp keeps its flags. */
+  patterns?: (RegExp | string)[];
+  /** Other origins whose volumes are cached (they must allow CORS). */
+  origins?: string[];
+}
+
+export interface RegisterServiceWorkerOptions {
+  /**
+   * Where the application serves `volume-cache-sw.js`: `npx volume-cache init public/`
+   * copies it there (run it again after every upgrade). Its path limits the largest scope.
+   * @default "/volume-cache-sw.js"
+   */
+  scriptURL?: string;
+  /** @default "/" */
+  scope?: string;
+  /** Which requests are volumes. A function can only run in your own service worker: see installVolumeCacheRoutes. */
+  match?: VolumeRequestMatch;
+  /** Partition shared with createVolumeCache({ name }). @default "default" */
+  name?: string;
+  /** Query parameters left out of cache keys; pass the same list to cacheKeyIgnoring() for the page's cache. */
+  ignoreSearchParams?: string[];
+  /** Take over at once on install/update. @default true */
+  skipWaiting?: boolean;
+  /** Control already-open pages at once. @default true */
+  clientsClaim?: boolean;
+  /** Also cache responses marked Cache-Control: no-store. @default false */
+  cacheNoStore?: boolean;
+  /** Also cache cross-origin responses to credentialed requests. @default false */
+  cacheCredentialed?: boolean;
+  /** Also cache responses to requests carrying Authorization. @default false */
+  cacheAuthorized?: boolean;
+  /** Several people share this browser profile: do not cache responses marked Cache-Control: private. @default false */
+  shared?: boolean;
+  /** @default "nifti" */
+  expect?: 'nifti' | 'any';
+  /**
+   * Keep the application's own files available offline too (network-first
+   * copies of same-origin GETs), so the page opens with the network gone.
+   * @default false
+   */
+  offlineShell?: boolean;
+  /**
+   * The key of an encrypted partition. It is sent to the service worker,
+   * which keeps it in memory only; until a page sends it (after every
+   * browser restart) the service worker passes requests through.
+   */
+  encryption?: { key: CryptoKey };
 }

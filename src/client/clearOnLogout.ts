@@ -1,6 +1,4 @@
-import { databaseName, MetadataStore } from '../metadata/MetadataStore';
 import { openCacheChangePoster } from '../shared/cacheChanges';
-import { PartitionFiles } from '../worker/PartitionFiles';
 import { unregisterVolumeCacheServiceWorker } from './registerVolumeCacheServiceWorker';
 
 export interface ClearOnLogoutOptions {
@@ -19,6 +17,8 @@ export interface ClearOnLogoutReport {
  * them in any tab: what a shared workstation needs at log-out.
  */
 export async function clearOnLogout(options: ClearOnLogoutOptions = {}): Promise<ClearOnLogoutReport> {
+  // Loaded here: the page bundle of an app that never logs out need not carry the storage code.
+  const [{ databaseName, MetadataStore }, { PartitionFiles }] = await Promise.all([import('../metadata/MetadataStore'), import('../worker/PartitionFiles')]);
   const getDirectory = typeof navigator !== 'undefined' && navigator.storage?.getDirectory ? () => navigator.storage.getDirectory() : null;
   const names = new Set<string>(getDirectory ? await PartitionFiles.list(getDirectory).catch(() => []) : []);
   const prefix = databaseName('');

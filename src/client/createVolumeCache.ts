@@ -22,67 +22,10 @@ import type {
   PinOptions,
   PrefetchOptions,
   PrefetchResult,
+  VolumeCache,
   VolumeCacheOptions,
 } from '../types';
 import { startEngine, type EngineWorkerSource } from './startEngine';
-
-export interface VolumeCache {
-  /** The partition name. */
-  readonly name: string;
-  /** The volume as an OPFS-backed File (downloaded and cached if needed). */
-  getFile(url: string | URL, options?: GetOptions): Promise<File>;
-  /** The volume with how it was answered and its entry. */
-  get(url: string | URL, options?: GetOptions): Promise<GetResult>;
-  /** The volume's bytes in memory. */
-  getArrayBuffer(url: string | URL, options?: GetOptions): Promise<ArrayBuffer>;
-  /**
-   * The volume ready to render: its parsed header and voxels (gunzipped,
-   * in platform byte order). A repeat open reads the stored decoded copy, or
-   * the worker's memory tier, instead of decoding again.
-   */
-  getVolume(url: string | URL, options?: GetOptions): Promise<VolumeResult>;
-  /**
-   * Runs `compute` once per key, inputs and version, and keeps its result
-   * (ArrayBuffer, typed array, or a structured-cloneable value) in the cache;
-   * later calls with the same key, inputs and version return the kept result.
-   */
-  memo<T>(key: string, inputs: Record<string, unknown>, compute: () => T | Promise<T>, options: MemoOptions): Promise<T>;
-  /** A small PNG of the volume's middle axial slice, or null while it is being made in the background. */
-  thumbnail(url: string | URL): Promise<Blob | null>;
-  /** The cached File, expired or not, without touching the network; null if not cached. */
-  getCachedFile(url: string | URL): Promise<File | null>;
-  /** Downloads volumes into the cache; settles when all are done, never rejects for one URL. */
-  prefetch(urls: Iterable<string | URL>, options?: PrefetchOptions): Promise<PrefetchResult[]>;
-  /** Downloads what is missing and pins it: never evicted, never expired away. */
-  pin(url: string | URL, options?: PinOptions): Promise<CacheEntry>;
-  pin(urls: Iterable<string | URL>, options?: PinOptions): Promise<CacheEntry[]>;
-  unpin(url: string | URL): Promise<boolean>;
-  /** Removes one entry; true if it existed. */
-  invalidate(url: string | URL): Promise<boolean>;
-  /** Removes every entry, pinned ones included. */
-  clear(): Promise<void>;
-  /** Removes expired unpinned entries and leftovers, and evicts down to maxBytes. */
-  cleanup(): Promise<CleanupReport>;
-  stats(): Promise<CacheStats>;
-  /** Entries, most recently used first. */
-  entries(): Promise<CacheEntry[]>;
-  /** Changes and persists maxBytes / defaultTtlSeconds; shrinking maxBytes evicts at once. */
-  configure(patch: Partial<CacheConfig>): Promise<CacheConfig>;
-  /** Asks the browser to keep this origin's storage under pressure (navigator.storage.persist()). */
-  requestPersistence(): Promise<boolean>;
-  /**
-   * Calls `listener` whenever this partition changes in any tab, worker or the
-   * service worker (entries, config, totals, download progress). Returns an unsubscribe function.
-   */
-  subscribe(listener: (change: CacheChange) => void): () => void;
-  /** Stops the worker; later calls reject with `closed`. */
-  close(): void;
-  /**
-   * Removes this partition entirely (its files and its database) and closes
-   * every cache open on it, in this tab and others: for log-out.
-   */
-  destroy(): Promise<void>;
-}
 
 /** Opens (or creates) a cache partition and starts its worker. */
 export async function createVolumeCache(options: VolumeCacheOptions = {}): Promise<VolumeCache> {

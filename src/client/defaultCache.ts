@@ -1,5 +1,6 @@
 import type { CacheStats, GetOptions } from '../types';
-import { createVolumeCache, type VolumeCache } from './createVolumeCache';
+import type { VolumeCache } from '../types';
+import { createVolumeCache } from './createVolumeCache';
 
 /**
  * Conveniences on one lazily created default cache, for viewers that want a

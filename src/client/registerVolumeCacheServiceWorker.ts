@@ -1,63 +1,10 @@
 import type { Workbox } from 'workbox-window';
 import { VolumeCacheError } from '../errors';
-import { ENCRYPTION_KEY_MESSAGE, VERSION_MESSAGE, encodeServiceWorkerConfig } from '../service-worker/serviceWorkerConfig';
+import { ENCRYPTION_KEY_MESSAGE, VERSION_MESSAGE, encodeServiceWorkerConfig } from '../shared/serviceWorkerConfig';
 import { VERSION } from '../version';
+import type { RegisterServiceWorkerOptions } from '../types';
 import { serviceWorkerConfigFrom } from './serviceWorkerConfigFrom';
 import { warnOnce } from './warnOnce';
-
-export interface VolumeRequestMatch {
-  /** File-name endings that mark a volume. @default [".nii", ".nii.gz"] */
-  extensions?: string[];
-  /** Only URLs under these path prefixes. */
-  pathPrefixes?: string[];
-  /** Regular expressions the whole URL (href) may match instead of an extension; a RegExp keeps its flags. */
-  patterns?: (RegExp | string)[];
-  /** Other origins whose volumes are cached (they must allow CORS). */
-  origins?: string[];
-}
-
-export interface RegisterServiceWorkerOptions {
-  /**
-   * Where the application serves `volume-cache-sw.js`: `npx volume-cache init public/`
-   * copies it there (run it again after every upgrade). Its path limits the largest scope.
-   * @default "/volume-cache-sw.js"
-   */
-  scriptURL?: string;
-  /** @default "/" */
-  scope?: string;
-  /** Which requests are volumes. A function can only run in your own service worker: see installVolumeCacheRoutes. */
-  match?: VolumeRequestMatch;
-  /** Partition shared with createVolumeCache({ name }). @default "default" */
-  name?: string;
-  /** Query parameters left out of cache keys; pass the same list to cacheKeyIgnoring() for the page's cache. */
-  ignoreSearchParams?: string[];
-  /** Take over at once on install/update. @default true */
-  skipWaiting?: boolean;
-  /** Control already-open pages at once. @default true */
-  clientsClaim?: boolean;
-  /** Also cache responses marked Cache-Control: no-store. @default false */
-  cacheNoStore?: boolean;
-  /** Also cache cross-origin responses to credentialed requests. @default false */
-  cacheCredentialed?: boolean;
-  /** Also cache responses to requests carrying Authorization. @default false */
-  cacheAuthorized?: boolean;
-  /** Several people share this browser profile: do not cache responses marked Cache-Control: private. @default false */
-  shared?: boolean;
-  /** @default "nifti" */
-  expect?: 'nifti' | 'any';
-  /**
-   * Keep the application's own files available offline too (network-first
-   * copies of same-origin GETs), so the page opens with the network gone.
-   * @default false
-   */
-  offlineShell?: boolean;
-  /**
-   * The key of an encrypted partition. It is sent to the service worker,
-   * which keeps it in memory only; until a page sends it (after every
-   * browser restart) the service worker passes requests through.
-   */
-  encryption?: { key: CryptoKey };
-}
 
 export interface VolumeCacheServiceWorker {
   workbox: Workbox;

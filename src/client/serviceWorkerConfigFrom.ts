@@ -1,5 +1,5 @@
-import { DEFAULT_SERVICE_WORKER_CONFIG, type ServiceWorkerConfig } from '../service-worker/serviceWorkerConfig';
-import type { RegisterServiceWorkerOptions } from './registerVolumeCacheServiceWorker';
+import { DEFAULT_SERVICE_WORKER_CONFIG, type ServiceWorkerConfig } from '../shared/serviceWorkerConfig';
+import type { RegisterServiceWorkerOptions } from '../types';
 
 /**
  * The prebuilt service worker's configuration for `options`, as it travels

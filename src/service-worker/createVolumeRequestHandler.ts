@@ -1,8 +1,9 @@
+import { hasNoStore } from '../metadata/hasNoStore';
 import { cacheKeyIgnoring } from '../metadata/cacheKeyIgnoring';
 import { isEngineRequest } from '../shared/engineRequestMarker';
 import type { EngineRequest, ServiceWorkerEngine } from '../protocol';
 import type { ServiceWorkerStatus } from '../types';
-import type { ServiceWorkerConfig } from './serviceWorkerConfig';
+import type { ServiceWorkerConfig } from '../shared/serviceWorkerConfig';
 import { splitBody } from './splitBody';
 import { bodyBytesOf, notAvailableOfflineResponse, responseFromEntry, withCacheHeader, type StoredContent } from './volumeResponses';
 
@@ -138,7 +139,7 @@ export function isCacheable(
 ): boolean {
   if (response.status !== 200 || response.type === 'opaque' || response.type === 'opaqueredirect' || response.type === 'error') return false;
   const cacheControl = response.headers.get('Cache-Control') ?? '';
-  if (!config.cacheNoStore && /(^|,)\s*no-store\s*(,|$)/i.test(cacheControl)) return false;
+  if (!config.cacheNoStore && hasNoStore(cacheControl)) return false;
   if (config.shared && /(^|,)\s*private\s*(,|=|$)/i.test(cacheControl)) return false;
   if (!config.cacheAuthorized && request.headers.has('Authorization')) return false;
   const crossOrigin = response.type === 'cors';

@@ -7,7 +7,7 @@ import { VolumeCacheError } from '../errors';
 import type { InstallVolumeCacheRoutesOptions } from './installVolumeCacheRoutes';
 
 export type { InstallVolumeCacheRoutesOptions };
-export type { ServiceWorkerConfig } from './serviceWorkerConfig';
+export type { ServiceWorkerConfig } from '../shared/serviceWorkerConfig';
 
 export function installVolumeCacheRoutes(_options?: InstallVolumeCacheRoutesOptions): void {
   throw new VolumeCacheError('unsupported', 'installVolumeCacheRoutes() runs in a service worker; this is Node (server-side rendering or a test), where it cannot.');

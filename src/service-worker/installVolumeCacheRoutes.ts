@@ -4,14 +4,14 @@ import { NetworkFirst } from 'workbox-strategies';
 import { VolumeCacheError } from '../errors';
 import { MetadataStore } from '../metadata/MetadataStore';
 import { isUsableKey } from '../encryption/keyCheck';
-import { ENCRYPTION_KEY_MESSAGE, VERSION_MESSAGE } from './serviceWorkerConfig';
+import { ENCRYPTION_KEY_MESSAGE, VERSION_MESSAGE } from '../shared/serviceWorkerConfig';
 import type { RecordedServiceWorkerStatus, ServiceWorkerEngine } from '../protocol';
 import type { MissingCapability } from '../types';
 import { VERSION } from '../version';
 import { createEngine } from '../worker/createEngine';
 import { createVolumeRequestHandler } from './createVolumeRequestHandler';
 import { createVolumeMatcher, type VolumeMatcher } from './matchesVolumeRequest';
-import { DEFAULT_SERVICE_WORKER_CONFIG, type ServiceWorkerConfig } from './serviceWorkerConfig';
+import { DEFAULT_SERVICE_WORKER_CONFIG, type ServiceWorkerConfig } from '../shared/serviceWorkerConfig';
 
 declare const self: ServiceWorkerGlobalScope;
 

@@ -1,4 +1,4 @@
-import { compilePattern, type ServiceWorkerConfig } from './serviceWorkerConfig';
+import { compilePattern, type ServiceWorkerConfig } from '../shared/serviceWorkerConfig';
 
 export type VolumeMatcher = (url: URL) => boolean;
 

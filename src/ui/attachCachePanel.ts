@@ -1,4 +1,4 @@
-import type { VolumeCache } from '../client/createVolumeCache';
+import type { VolumeCache } from '../types';
 import { isVolumeCacheError } from '../errors';
 import type { CacheChange } from '../shared/cacheChanges';
 import type { CacheConfig, CacheEntry, CacheStats } from '../types';

@@ -1,4 +1,4 @@
-import type { VolumeCache } from '../client/createVolumeCache';
+import type { VolumeCache } from '../types';
 import { attachCachePanel, type CachePanel } from './attachCachePanel';
 
 /**

@@ -5,6 +5,7 @@ import { VolumeCacheError } from '../errors';
 import { countStoredBytes } from '../metadata/countStoredBytes';
 import { computeExpiresAt, isExpired, selectExpiredEntries } from '../metadata/freshness';
 import { MetadataStore, ZERO_TOTALS, type CacheTotals } from '../metadata/MetadataStore';
+import { hasNoStore } from '../metadata/hasNoStore';
 import { parseIntegrity } from '../metadata/parseIntegrity';
 import { selectEntriesToEvict } from '../metadata/selectEntriesToEvict';
 import { validateConfigPatch, validateTtlSeconds } from '../metadata/validateConfig';
@@ -433,7 +434,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       await addTotals({ downloads: 1, bytesFromNetwork: result.bytesFromNetwork, misses: 1 });
 
       const noStore =
-        (request.respectNoStore === true && /(^|,)\s*no-store\s*(,|$)/i.test(result.meta.cacheControl)) ||
+        (request.respectNoStore === true && hasNoStore(result.meta.cacheControl)) ||
         // Credentials make a response one user's: kept only where the partition says it is that user's.
         (!cacheAuthorized && Object.keys(headers).some((name) => name.toLowerCase() === 'authorization'));
       const now = platform.now();

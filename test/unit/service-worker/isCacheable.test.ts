@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isCacheable } from '../../../src/service-worker/createVolumeRequestHandler';
-import { DEFAULT_SERVICE_WORKER_CONFIG } from '../../../src/service-worker/serviceWorkerConfig';
+import { DEFAULT_SERVICE_WORKER_CONFIG } from '../../../src/shared/serviceWorkerConfig';
 
 const url = 'https://data.example.org/volume.nii';
 const defaults = DEFAULT_SERVICE_WORKER_CONFIG;

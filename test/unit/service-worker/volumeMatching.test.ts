@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { serviceWorkerConfigFrom } from '../../../src/client/serviceWorkerConfigFrom';
 import { isVolumeCacheError } from '../../../src/errors';
 import { createVolumeMatcher } from '../../../src/service-worker/matchesVolumeRequest';
-import { decodeServiceWorkerConfig, encodeServiceWorkerConfig } from '../../../src/service-worker/serviceWorkerConfig';
-import type { RegisterServiceWorkerOptions } from '../../../src/client/registerVolumeCacheServiceWorker';
+import { decodeServiceWorkerConfig, encodeServiceWorkerConfig } from '../../../src/shared/serviceWorkerConfig';
+import type { RegisterServiceWorkerOptions } from '../../../src/types';
 
 const origin = 'https://viewer.example.org';
 
