@@ -7,7 +7,7 @@ import { computeExpiresAt, isExpired, selectExpiredEntries } from '../metadata/f
 import { MetadataStore, ZERO_TOTALS, type CacheTotals } from '../metadata/MetadataStore';
 import { hasNoStore } from '../metadata/hasNoStore';
 import { parseIntegrity } from '../metadata/parseIntegrity';
-import { selectEntriesToEvict } from '../metadata/selectEntriesToEvict';
+import { selectEviction, type EvictionPlan, type EvictionReason } from '../metadata/selectEviction';
 import { validateConfigPatch, validateTtlSeconds } from '../metadata/validateConfig';
 import type { ArrayBufferResult, EngineInfo, EngineInitOptions, EngineRequest, ProgressCallback, RecordedServiceWorkerStatus, ServiceWorkerEngine } from '../protocol';
 import type { CacheConfig, CacheEntry, CacheStats, CleanupReport, DownloadProgress, GetResult, MissingCapability, ServiceWorkerStatus } from '../types';
@@ -295,33 +295,31 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     };
   }
 
-  async function evictToFit(incoming: { sha256?: string; bytes: number }, exceptKey?: string): Promise<'fits' | 'larger-than-budget' | 'no-room-beside-pinned'> {
-    if (!storage) return 'fits';
+  /**
+   * The one place entries are evicted: selectEviction() decides, this applies
+   * it (rows first, then files, so a reader that finds a row can open its
+   * file). Callers hold the commit lock. Under quota pressure, room for the
+   * download in hand beats a lease on a file already handed out.
+   */
+  async function evict(reason: EvictionReason, exceptKey?: string): Promise<EvictionPlan> {
+    if (!storage) return { evictKeys: [], refused: null };
     await hitsRecorded(); // least recently used means as of every hit answered
-    const { entries, maxBytes } = await budgetView((await storage.store.all()).filter((entry) => entry.key !== exceptKey));
-    const decision = selectEntriesToEvict(entries, maxBytes, incoming);
-    if (!decision.fits) return decision.reason;
-    if (decision.evictKeys.length > 0) {
-      await dropEntries(decision.evictKeys);
-      await addTotals({ evictions: decision.evictKeys.length });
+    const all = (await storage.store.all()).filter((entry) => entry.key !== exceptKey);
+    // The budget counts what derives from each file; quota pressure counts files only, as it takes every unpinned one.
+    const { entries, maxBytes } = reason.kind === 'quota' ? { entries: byStoredFile(all), maxBytes: 0 } : await budgetView(all);
+    const plan = selectEviction(entries, maxBytes, reason);
+    if (plan.evictKeys.length > 0) {
+      await dropEntries(plan.evictKeys, { evenIfRead: reason.kind === 'quota' });
+      await addTotals({ evictions: plan.evictKeys.length });
     }
-    return 'fits';
+    return plan;
   }
 
-  /** After a QuotaExceededError: evict every unpinned entry not needed right now, oldest first. */
+  /** After a QuotaExceededError: true if anything was freed (the write is then retried once). */
   async function evictForQuota(): Promise<boolean> {
     if (!storage) return false;
     await hitsRecorded();
-    return withCommitLock(async () => {
-      const entries = byStoredFile(await storage!.store.all());
-      const decision = selectEntriesToEvict(entries, 0);
-      const victims = decision.fits ? decision.evictKeys : entries.filter((entry) => !entry.pinned).map((entry) => entry.key);
-      if (victims.length === 0) return false;
-      // The disk is full: room for the download in hand beats a lease on a file already handed out.
-      await dropEntries(victims, { evenIfRead: true });
-      await addTotals({ evictions: victims.length });
-      return true;
-    });
+    return withCommitLock(async () => (await evict({ kind: 'quota' })).evictKeys.length > 0);
   }
 
   function progressReporter(url: string, report: (progress: DownloadProgress) => void): (loaded: number, total: number | null) => void {
@@ -457,8 +455,8 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
 
       const committed = await withCommitLock(async () => {
         if (noStore) return null;
-        const fit = await evictToFit({ sha256: storedName(entry), bytes: entry.bytes }, entry.key);
-        if (fit !== 'fits') return null;
+        const fit = await evict({ kind: 'fit', incoming: { sha256: storedName(entry), bytes: entry.bytes } }, entry.key);
+        if (fit.refused !== null) return null;
         // Leased before it becomes visible, so no other tab can evict it before it is handed out.
         await leases.hold(storedName(entry));
         await files.commit(temporary, storedName(entry));
@@ -1093,16 +1091,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   async function enforceBudget(): Promise<number> {
     if (!storage) return 0;
     await hitsRecorded();
-    return withCommitLock(async () => {
-      const { entries, maxBytes } = await budgetView(await storage!.store.all());
-      const decision = selectEntriesToEvict(entries, maxBytes);
-      // Pinned entries alone over the budget: everything evictable goes.
-      const victims = decision.fits ? decision.evictKeys : entries.filter((entry) => !entry.pinned).map((entry) => entry.key);
-      if (victims.length === 0) return 0;
-      await dropEntries(victims);
-      await addTotals({ evictions: victims.length });
-      return victims.length;
-    });
+    return withCommitLock(async () => (await evict({ kind: 'budget' })).evictKeys.length);
   }
 
   return engine;
