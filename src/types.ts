@@ -2,7 +2,7 @@
  * Public types shared by the page-side client, the worker engine and the
  * service worker. Type-only: importing it never pulls code into a bundle.
  */
-import type { NiftiHeaderInfo } from './derived/NiftiHeaderInfo';
+import type { NiftiHeaderInfo } from './nifti/NiftiHeaderInfo';
 import type { CacheChange } from './shared/cacheChanges';
 
 export type { NiftiHeaderInfo };

@@ -18,7 +18,7 @@ export interface ClearOnLogoutReport {
  */
 export async function clearOnLogout(options: ClearOnLogoutOptions = {}): Promise<ClearOnLogoutReport> {
   // Loaded here: the page bundle of an app that never logs out need not carry the storage code.
-  const [{ databaseName, MetadataStore }, { PartitionFiles }] = await Promise.all([import('../metadata/MetadataStore'), import('../worker/PartitionFiles')]);
+  const [{ databaseName, MetadataStore }, { PartitionFiles }] = await Promise.all([import('../metadata/MetadataStore'), import('../storage/PartitionFiles')]);
   const getDirectory = typeof navigator !== 'undefined' && navigator.storage?.getDirectory ? () => navigator.storage.getDirectory() : null;
   const names = new Set<string>(getDirectory ? await PartitionFiles.list(getDirectory).catch(() => []) : []);
   const prefix = databaseName('');

@@ -48,7 +48,7 @@ export async function startEngine(options: EngineInitOptions, workerSource?: Eng
       'which works but stalls the page on large volumes. stats().missing lists "worker". If your bundler did not copy worker.js, ' +
       'pass createVolumeCache({ worker: <URL of node_modules/volume-cache/dist/worker.js as you serve it> }) (see "Bundlers" in the README).',
   );
-  const { browserPlatform, createEngine } = await import('../worker/createEngine');
+  const { browserPlatform, createEngine } = await import('../engine/createEngine');
   const engine = createEngine(
     browserPlatform(() => new Worker(new URL('../worker/sha256Worker.ts', import.meta.url), { type: 'module', name: 'volume-cache-sha256' })),
   );

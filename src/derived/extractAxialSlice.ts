@@ -1,7 +1,7 @@
 import { VolumeCacheError } from '../errors';
-import type { NiftiHeaderInfo } from './NiftiHeaderInfo';
+import type { NiftiHeaderInfo } from '../nifti/NiftiHeaderInfo';
 import { axialSliceAxes } from './axialSliceAxes';
-import { voxelView } from './voxelView';
+import { voxelView } from '../nifti/voxelView';
 
 export type SliceSource = Pick<
   NiftiHeaderInfo,

@@ -1,4 +1,4 @@
-import type { ByteSink } from '../worker/ByteSink';
+import type { ByteSink } from '../storage/ByteSink';
 import { CHUNK_PLAINTEXT_BYTES, encodeHeader, HEADER_BYTES } from './chunkFormat';
 import { sealChunk } from './sealChunk';
 

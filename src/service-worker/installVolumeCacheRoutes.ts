@@ -8,7 +8,7 @@ import { ENCRYPTION_KEY_MESSAGE, VERSION_MESSAGE } from '../shared/serviceWorker
 import type { RecordedServiceWorkerStatus, ServiceWorkerEngine } from '../protocol';
 import type { MissingCapability } from '../types';
 import { VERSION } from '../version';
-import { createEngine } from '../worker/createEngine';
+import { createEngine } from '../engine/createEngine';
 import { createVolumeRequestHandler } from './createVolumeRequestHandler';
 import { createVolumeMatcher, type VolumeMatcher } from './matchesVolumeRequest';
 import { DEFAULT_SERVICE_WORKER_CONFIG, type ServiceWorkerConfig } from '../shared/serviceWorkerConfig';

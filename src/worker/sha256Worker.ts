@@ -2,7 +2,7 @@
 // network and writes to disk: on two cores the cold path then costs the
 // slower of the two instead of their sum.
 import { createSHA256 } from 'hash-wasm';
-import type { FromSha256Worker, ToSha256Worker } from './sha256WorkerProtocol';
+import type { FromSha256Worker, ToSha256Worker } from '../engine/sha256WorkerProtocol';
 
 const reply = (message: FromSha256Worker, transfer: Transferable[] = []): void => (self as unknown as Worker).postMessage(message, transfer);
 

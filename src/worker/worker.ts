@@ -1,6 +1,6 @@
 import { expose } from 'comlink';
 import { installErrorTransferHandler } from '../shared/errorTransfer';
-import { browserPlatform, createEngine } from './createEngine';
+import { browserPlatform, createEngine } from '../engine/createEngine';
 
 installErrorTransferHandler();
 // The nested hash worker is named here, in the worker's entry, as a literal

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { generatedVolumeBytes, generatedVolumeSha256 } from '../server/generatedVolume';
-import { downloadLockName } from '../../src/worker/downloadLockName';
+import { downloadLockName } from '../../src/engine/downloadLockName';
 import { launchBrowser, resetServer, serverGets, urlFor, type TestBrowser } from './support/harness';
 import { getWithin, reloadTestPage, startUnawaitedGet, unawaitedGetLoaded } from './support/lifecyclePages';
 import { listPartitionFiles } from './support/pageCache';

@@ -4,7 +4,7 @@
 // chunks to the same NiftiVoxelCollector, so only the inflater differs.
 
 import { Gunzip } from 'fflate';
-import { NiftiVoxelCollector } from '../../../src/derived/NiftiVoxelCollector';
+import { NiftiVoxelCollector } from '../../../src/nifti/NiftiVoxelCollector';
 import { crc32 } from './crc32';
 import { generateHeadVolume, generateLabelVolume } from './generatedVolumes';
 import type { BenchConfig, BenchResult, BenchRow, FromWorker } from './protocol';

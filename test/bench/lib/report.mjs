@@ -224,7 +224,7 @@ export function renderReport({ environment: env, volumes, results, memory, phase
 
   // Breakdown.
   push('## Cold-path breakdown', '');
-  push('The bench worker runs the loop of src/worker/downloadVolume.ts with the library\'s own PartitionFiles sink, StreamingSha256 and NiftiStreamValidator, then the engine\'s commit steps (totals, Web Lock, eviction check, move to blobs/, IndexedDB row, File read back), timing each step. Medians over runs; percentages of the mirror\'s total.', '');
+  push('The bench worker runs the loop of src/engine/downloadVolume.ts with the library\'s own PartitionFiles sink, StreamingSha256 and NiftiStreamValidator, then the engine\'s commit steps (totals, Web Lock, eviction check, move to blobs/, IndexedDB row, File read back), timing each step. Medians over runs; percentages of the mirror\'s total.', '');
   const steps = [
     ['headersMs', 'response headers'],
     ['setupMs', 'setup'],

@@ -7,9 +7,9 @@ import { createSHA256 } from 'hash-wasm';
 import { MetadataStore } from '../../../src/metadata/MetadataStore';
 import { selectEntriesToEvict } from '../../../src/metadata/selectEntriesToEvict';
 import type { CacheEntry } from '../../../src/types';
-import { NiftiStreamValidator } from '../../../src/worker/NiftiStreamValidator';
-import { PartitionFiles } from '../../../src/worker/PartitionFiles';
-import { createStreamingSha256 } from '../../../src/worker/StreamingSha256';
+import { NiftiStreamValidator } from '../../../src/nifti/NiftiStreamValidator';
+import { PartitionFiles } from '../../../src/storage/PartitionFiles';
+import { createStreamingSha256 } from '../../../src/engine/StreamingSha256';
 import type { Hashed, MirrorResult, MirrorVariant, StoreRead, Timed, WarmSteps, WorkerInfo } from './protocol';
 
 const MiB = 1 << 20;
@@ -164,7 +164,7 @@ async function* chunksOf(body: ReadableStream<Uint8Array>, variant: MirrorVarian
 }
 
 /**
- * One cold download the way src/worker/downloadVolume.ts and the engine's
+ * One cold download the way src/engine/downloadVolume.ts and the engine's
  * downloadAndStore() do it (same sink, hasher, validator, commit steps), with
  * each step timed. The variants change one thing each, to size an optimisation.
  */

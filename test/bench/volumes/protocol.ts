@@ -20,7 +20,7 @@ export interface StoreRead {
 }
 
 export type MirrorVariant =
-  /** The same loop as src/worker/downloadVolume.ts, with the library's own sink, hasher and validator. */
+  /** The same loop as src/engine/downloadVolume.ts, with the library's own sink, hasher and validator. */
   | 'default'
   /** As default, but the body is read with a BYOB reader into one reused 1 MiB buffer. */
   | 'byob'

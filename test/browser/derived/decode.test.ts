@@ -10,7 +10,7 @@ import { manifest as fullManifest } from '../../unit/support/sharedData';
 // a large generated .nii.gz (CompressionStream) against its source and with
 // bounded memory, and thumbnails decoded back with createImageBitmap.
 
-type DecodeModule = typeof import('../../../src/derived/decodeNiftiVolume');
+type DecodeModule = typeof import('../../../src/nifti/decodeNiftiVolume');
 type ThumbnailModule = typeof import('../../../src/derived/renderThumbnail');
 type ChecksModule = typeof import('./pages/derivedChecks');
 
@@ -42,7 +42,7 @@ describe('decodeNiftiVolume in Chromium', () => {
     it(`${name} (${f.datatype}, ${f.dims.length}-D, ${f.littleEndian ? 'little' : 'big'}-endian${f.compressed ? ', gzip' : ''}): voxels match nifti-reader-js`, async () => {
       const result = await page.evaluate(
         async ({ url, voxelBytes, unitBytes }) => {
-          const { decodeNiftiVolume } = (await window.importModule('/src/derived/decodeNiftiVolume.ts')) as DecodeModule;
+          const { decodeNiftiVolume } = (await window.importModule('/src/nifti/decodeNiftiVolume.ts')) as DecodeModule;
           const checks = (await window.importModule('/test/browser/derived/pages/derivedChecks.ts')) as ChecksModule;
           const { header, voxels } = await decodeNiftiVolume(await (await fetch(url)).blob(), { url });
           return { header, voxelBytes: voxels.byteLength, voxelsSha256: await window.sha256Hex(voxels), reference: await checks.referenceDecode(url, voxelBytes, unitBytes) };
@@ -89,7 +89,7 @@ describe('decodeNiftiVolume in Chromium', () => {
   for (const [name, code] of Object.entries(BAD_FILE_CODES)) {
     it(`bad/${name} -> ${code}`, async () => {
       const result = await page.evaluate(async (url) => {
-        const { decodeNiftiVolume } = (await window.importModule('/src/derived/decodeNiftiVolume.ts')) as DecodeModule;
+        const { decodeNiftiVolume } = (await window.importModule('/src/nifti/decodeNiftiVolume.ts')) as DecodeModule;
         // Not importModule('/src/errors.ts'): the page's import() adds ?import to the URL, which makes
         // a second instance of the module; the library's own graph shares the decoder's.
         const { VolumeCacheError } = window.volumeCache as typeof import('../../../src/index');
@@ -129,7 +129,7 @@ describe('a large .nii.gz streams into one buffer', () => {
       const watch = watchRendererMemory(findBrowserProcess(fresh.userDataDir));
       const decoded = await page.evaluate(async (way) => {
         const holder = window as unknown as { generated: { blob: Blob }; voxels?: ArrayBuffer };
-        const { decodeNiftiVolume } = (await window.importModule('/src/derived/decodeNiftiVolume.ts')) as DecodeModule;
+        const { decodeNiftiVolume } = (await window.importModule('/src/nifti/decodeNiftiVolume.ts')) as DecodeModule;
         const started = performance.now();
         if (way === 'decodeNiftiVolume') {
           holder.voxels = (await decodeNiftiVolume(holder.generated.blob)).voxels;
@@ -175,7 +175,7 @@ describe('renderThumbnail in Chromium', () => {
     const name = file.replace('nifti/', '');
     it(`${name}: a PNG that fits 128 x 128 at the voxel aspect, not constant`, async () => {
       const result = await page.evaluate(async (url) => {
-        const { decodeNiftiVolume } = (await window.importModule('/src/derived/decodeNiftiVolume.ts')) as DecodeModule;
+        const { decodeNiftiVolume } = (await window.importModule('/src/nifti/decodeNiftiVolume.ts')) as DecodeModule;
         const { renderThumbnail } = (await window.importModule('/src/derived/renderThumbnail.ts')) as ThumbnailModule;
         const checks = (await window.importModule('/test/browser/derived/pages/derivedChecks.ts')) as ChecksModule;
         const { header, voxels } = await decodeNiftiVolume(await (await fetch(url)).blob());
@@ -197,7 +197,7 @@ describe('renderThumbnail in Chromium', () => {
 
   it('keeps the physical aspect: avg152T1 (91 x 109 voxels of 2 mm) is 107 x 128; size changes the fit', async () => {
     const result = await page.evaluate(async () => {
-      const { decodeNiftiVolume } = (await window.importModule('/src/derived/decodeNiftiVolume.ts')) as DecodeModule;
+      const { decodeNiftiVolume } = (await window.importModule('/src/nifti/decodeNiftiVolume.ts')) as DecodeModule;
       const { renderThumbnail } = (await window.importModule('/src/derived/renderThumbnail.ts')) as ThumbnailModule;
       const checks = (await window.importModule('/test/browser/derived/pages/derivedChecks.ts')) as ChecksModule;
       const { header, voxels } = await decodeNiftiVolume(await (await fetch('/data/nifti/avg152T1_LR_nifti.nii')).blob());
@@ -212,7 +212,7 @@ describe('renderThumbnail in Chromium', () => {
 
   it('rejects a bad size with invalid-argument', async () => {
     const codes = await page.evaluate(async () => {
-      const { decodeNiftiVolume } = (await window.importModule('/src/derived/decodeNiftiVolume.ts')) as DecodeModule;
+      const { decodeNiftiVolume } = (await window.importModule('/src/nifti/decodeNiftiVolume.ts')) as DecodeModule;
       const { renderThumbnail } = (await window.importModule('/src/derived/renderThumbnail.ts')) as ThumbnailModule;
       const { header, voxels } = await decodeNiftiVolume(await (await fetch('/data/nifti/functional.nii')).blob());
       const codeOf = (size: number) => renderThumbnail(header, voxels, { size }).then(() => 'resolved', (e: { code?: string }) => e.code);
@@ -227,7 +227,7 @@ describe('in a dedicated worker (where the engine runs)', () => {
     it(`${name}: decodes to the page's voxels and renders a thumbnail with OffscreenCanvas`, async () => {
       const result = await page.evaluate(async (url) => {
         const checks = (await window.importModule('/test/browser/derived/pages/derivedChecks.ts')) as ChecksModule;
-        const { decodeNiftiVolume } = (await window.importModule('/src/derived/decodeNiftiVolume.ts')) as DecodeModule;
+        const { decodeNiftiVolume } = (await window.importModule('/src/nifti/decodeNiftiVolume.ts')) as DecodeModule;
         const inPage = await decodeNiftiVolume(await (await fetch(url)).blob());
         const fromWorker = await checks.decodeInWorker({ url, size: 96 });
         if (!fromWorker.ok) return { fromWorker };

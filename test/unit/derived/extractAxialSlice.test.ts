@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { extractAxialSlice, type SliceSource } from '../../../src/derived/extractAxialSlice';
-import { NiftiVoxelCollector } from '../../../src/derived/NiftiVoxelCollector';
+import { NiftiVoxelCollector } from '../../../src/nifti/NiftiVoxelCollector';
 import { VolumeCacheError } from '../../../src/errors';
 import { buildNiftiFile, type NiftiFileSpec } from './support/buildNiftiFile';
 

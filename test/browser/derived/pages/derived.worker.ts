@@ -3,7 +3,7 @@
 // the engine runs: proves the modules need nothing from the page (no DOM,
 // OffscreenCanvas only).
 
-import { decodeNiftiVolume } from '../../../../src/derived/decodeNiftiVolume';
+import { decodeNiftiVolume } from '../../../../src/nifti/decodeNiftiVolume';
 import { renderThumbnail } from '../../../../src/derived/renderThumbnail';
 import type { FromDerivedWorker, ToDerivedWorker } from './derivedWorkerProtocol';
 

@@ -16,7 +16,7 @@ async function sha256Hex(data: ArrayBuffer | Uint8Array<ArrayBuffer>): Promise<s
 
 /**
  * Converts a copy of file-order voxel bytes to this platform's order, value by
- * value through DataView (independent of src/derived/swapBytesInPlace).
+ * value through DataView (independent of src/nifti/swapBytesInPlace).
  */
 function toPlatformOrder(bytes: ArrayBuffer, unitBytes: number, fileLittleEndian: boolean): ArrayBuffer {
   const out = bytes.slice(0);

@@ -1,10 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
 import { gzipSync, gunzipSync } from 'node:zlib';
-import { decodeNiftiVolume } from '../../../src/derived/decodeNiftiVolume';
+import { decodeNiftiVolume } from '../../../src/nifti/decodeNiftiVolume';
 import { VolumeCacheError } from '../../../src/errors';
 import { manifest, readSharedFile } from '../support/sharedData';
-import { buildNiftiFile } from './support/buildNiftiFile';
+import { buildNiftiFile } from '../derived/support/buildNiftiFile';
 
 // Node 20+ has Blob.stream() and DecompressionStream, so the streaming shell
 // runs here as in a browser; test/browser/derived/decode.test.ts repeats the

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ReadLeases } from '../../../src/worker/ReadLeases';
+import { ReadLeases } from '../../../src/storage/ReadLeases';
 
 /** Grants every shared request at once and refuses exclusive ones while any shared holder remains (all this test needs of Web Locks). */
 function fakeLocks(): LockManager {

@@ -1,5 +1,5 @@
 import { VolumeCacheError } from '../errors';
-import { niftiHeaderSize } from '../worker/summarizeNiftiHeader';
+import { niftiHeaderSize } from './summarizeNiftiHeader';
 import type { NiftiHeaderInfo } from './NiftiHeaderInfo';
 import { niftiDatatypes } from './niftiDatatypes';
 import { parseNiftiHeaderInfo } from './parseNiftiHeaderInfo';

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { gunzipSync } from 'node:zlib';
-import { niftiHeaderSize, summarizeNiftiHeader } from '../../../src/worker/summarizeNiftiHeader';
+import { niftiHeaderSize, summarizeNiftiHeader } from '../../../src/nifti/summarizeNiftiHeader';
 import { VolumeCacheError } from '../../../src/errors';
 import { manifest, readSharedFile } from '../support/sharedData';
 

@@ -3,7 +3,7 @@ import { VolumeCacheError } from '../errors';
 import { isUsableKey } from '../encryption/keyCheck';
 import { validateMaxBytes, validateTtlSeconds } from '../metadata/validateConfig';
 import type { EngineInitOptions } from '../protocol';
-import { isValidPartitionName } from './PartitionFiles';
+import { isValidPartitionName } from '../storage/PartitionFiles';
 
 /** The engine's settings for one partition, checked and in the units the engine uses. */
 export interface EngineSettings {

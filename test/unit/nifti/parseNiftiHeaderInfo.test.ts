@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { gunzipSync } from 'node:zlib';
-import { parseNiftiHeaderInfo } from '../../../src/derived/parseNiftiHeaderInfo';
+import { parseNiftiHeaderInfo } from '../../../src/nifti/parseNiftiHeaderInfo';
 import { VolumeCacheError } from '../../../src/errors';
 import { manifest, readSharedFile } from '../support/sharedData';
-import { buildNiftiHeader, type NiftiFileSpec } from './support/buildNiftiFile';
+import { buildNiftiHeader, type NiftiFileSpec } from '../derived/support/buildNiftiFile';
 
 async function decodedFile(relativePath: string, compressed: boolean): Promise<Uint8Array> {
   const raw = await readSharedFile(relativePath);

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { NiftiStreamValidator } from '../../../src/worker/NiftiStreamValidator';
+import { NiftiStreamValidator } from '../../../src/nifti/NiftiStreamValidator';
 import { VolumeCacheError } from '../../../src/errors';
 import type { NiftiSummary } from '../../../src/types';
 import { manifest, readSharedFile } from '../support/sharedData';

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { voxelView } from '../../../src/derived/voxelView';
-import type { TypedArrayKind } from '../../../src/derived/NiftiHeaderInfo';
+import { voxelView } from '../../../src/nifti/voxelView';
+import type { TypedArrayKind } from '../../../src/nifti/NiftiHeaderInfo';
 
 describe('voxelView', () => {
   it.each<[TypedArrayKind, number]>([

@@ -1,5 +1,5 @@
 import { describe, it, expect, vi, afterEach } from 'vitest';
-import { SharedDownloads } from '../../../src/worker/SharedDownloads';
+import { SharedDownloads } from '../../../src/engine/SharedDownloads';
 import { VolumeCacheError } from '../../../src/errors';
 import type { DownloadProgress } from '../../../src/types';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BackgroundJobs } from '../../../src/worker/BackgroundJobs';
+import { BackgroundJobs } from '../../../src/engine/BackgroundJobs';
 
 /** A job whose end the test decides, recording when it starts. */
 function controlledJob(name: string, started: string[]): { job: () => Promise<void>; finish: () => void; fail: (error: Error) => void } {

@@ -1,8 +1,8 @@
 import { VolumeCacheError } from '../errors';
 import { withEngineMarker } from '../shared/engineRequestMarker';
 import type { NiftiSummary } from '../types';
-import type { ByteSink } from './ByteSink';
-import { NiftiStreamValidator } from './NiftiStreamValidator';
+import type { ByteSink } from '../storage/ByteSink';
+import { NiftiStreamValidator } from '../nifti/NiftiStreamValidator';
 import { createChunkHasher, type ChunkHasher, type HashWorkerSource } from './ChunkHasher';
 import { parseRetryAfter } from './parseRetryAfter';
 

@@ -1,11 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import { gunzipSync } from 'node:zlib';
-import { NiftiVoxelCollector, type DecodedNiftiVolume, type NiftiVoxelCollectorOptions } from '../../../src/derived/NiftiVoxelCollector';
-import { voxelView } from '../../../src/derived/voxelView';
+import { NiftiVoxelCollector, type DecodedNiftiVolume, type NiftiVoxelCollectorOptions } from '../../../src/nifti/NiftiVoxelCollector';
+import { voxelView } from '../../../src/nifti/voxelView';
 import { VolumeCacheError } from '../../../src/errors';
 import { manifest, readSharedFile } from '../support/sharedData';
-import { buildNiftiFile, type NiftiFileSpec } from './support/buildNiftiFile';
-import { firstByteThenRest, fixedChunks, oneChunk, randomChunks, type Chunking } from './support/chunkings';
+import { buildNiftiFile, type NiftiFileSpec } from '../derived/support/buildNiftiFile';
+import { firstByteThenRest, fixedChunks, oneChunk, randomChunks, type Chunking } from '../derived/support/chunkings';
 
 function collect(chunks: readonly Uint8Array[], options?: NiftiVoxelCollectorOptions): DecodedNiftiVolume {
   const collector = new NiftiVoxelCollector(options);

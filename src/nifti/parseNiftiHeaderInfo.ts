@@ -1,6 +1,6 @@
 import { isNIFTI, readHeader } from 'nifti-reader-js';
 import { VolumeCacheError } from '../errors';
-import { niftiHeaderSize } from '../worker/summarizeNiftiHeader';
+import { niftiHeaderSize } from './summarizeNiftiHeader';
 import type { NiftiHeaderInfo } from './NiftiHeaderInfo';
 import { niftiDatatypes } from './niftiDatatypes';
 import { platformLittleEndian } from './platformLittleEndian';

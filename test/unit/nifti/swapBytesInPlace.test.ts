@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { swapBytesInPlace } from '../../../src/derived/swapBytesInPlace';
+import { swapBytesInPlace } from '../../../src/nifti/swapBytesInPlace';
 import { createRandom, randomInt } from '../support/random';
 
 /** The obvious per-unit reverse, to check the fast paths against. */

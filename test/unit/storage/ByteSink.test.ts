@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FLUSH_EVERY_BYTES, openSyncAccessSink } from '../../../src/worker/ByteSink';
+import { FLUSH_EVERY_BYTES, openSyncAccessSink } from '../../../src/storage/ByteSink';
 
 /** A file handle whose SyncAccessHandle records its length and when it was flushed. */
 function fakeFileHandle() {

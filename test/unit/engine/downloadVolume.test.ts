@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { VolumeCacheError } from '../../../src/errors';
-import { createMemorySink } from '../../../src/worker/ByteSink';
-import { MAX_RETRY_AFTER_SECONDS, downloadVolume, type DownloadRequest, type DownloadResult } from '../../../src/worker/downloadVolume';
+import { createMemorySink } from '../../../src/storage/ByteSink';
+import { MAX_RETRY_AFTER_SECONDS, downloadVolume, type DownloadRequest, type DownloadResult } from '../../../src/engine/downloadVolume';
 
 // downloadVolume against a scripted fetch, on fake timers, so the waits it
 // makes (Retry-After, backoff) are measured exactly and cost no real time.

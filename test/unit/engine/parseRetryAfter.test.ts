@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter } from '../../../src/worker/parseRetryAfter';
+import { parseRetryAfter } from '../../../src/engine/parseRetryAfter';
 
 const NOW = Date.UTC(2025, 5, 15, 12, 0, 0); // Sun, 15 Jun 2025 12:00:00 GMT
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { StoredFileRemovals } from '../../../src/worker/StoredFileRemovals';
+import { StoredFileRemovals } from '../../../src/storage/StoredFileRemovals';
 
 /** Stored files, read leases and rows, as the removals see them. */
 function fakeEngine() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { volumeFileName } from '../../../src/worker/volumeFileName';
+import { volumeFileName } from '../../../src/engine/volumeFileName';
 
 describe('volumeFileName', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { isNIFTI, readHeader } from 'nifti-reader-js';
 import { VolumeCacheError } from '../errors';
-import { niftiDatatypes } from '../derived/niftiDatatypes';
+import { niftiDatatypes } from './niftiDatatypes';
 import type { NiftiSummary } from '../types';
 
 /** Size of the fixed header for each version, read from sizeof_hdr in either byte order. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../../src/defaults';
 import { VolumeCacheError } from '../../../src/errors';
 import type { EngineInitOptions } from '../../../src/protocol';
-import { parseEngineOptions } from '../../../src/worker/parseEngineOptions';
+import { parseEngineOptions } from '../../../src/engine/parseEngineOptions';
 
 const base: EngineInitOptions = { name: 'default', verifyOnRead: false };
 
