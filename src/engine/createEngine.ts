@@ -7,7 +7,6 @@ import { computeExpiresAt, isExpired, selectExpiredEntries } from '../metadata/f
 import { MetadataStore, ZERO_TOTALS, type CacheTotals } from '../metadata/MetadataStore';
 import { hasNoStore } from '../metadata/hasNoStore';
 import { parseIntegrity } from '../metadata/parseIntegrity';
-import { selectEviction, type EvictionPlan, type EvictionReason } from '../metadata/selectEviction';
 import { validateConfigPatch, validateTtlSeconds } from '../metadata/validateConfig';
 import type { ArrayBufferResult, EngineInfo, EngineInitOptions, EngineRequest, ProgressCallback, RecordedServiceWorkerStatus, ServiceWorkerEngine } from '../protocol';
 import type { CacheConfig, CacheEntry, CacheStats, CleanupReport, DownloadProgress, GetResult, MissingCapability, ServiceWorkerStatus } from '../types';
@@ -20,7 +19,11 @@ import { ReadLeases } from '../storage/ReadLeases';
 import { BackgroundJobs } from './BackgroundJobs';
 import { StoredFileRemovals } from '../storage/StoredFileRemovals';
 import { SharedDownloads } from './SharedDownloads';
+import { dropEntries as dropPartitionEntries, type DropOptions } from './dropEntries';
+import { byStoredFile, enforceBudget as enforcePartitionBudget, evictEntries, evictForQuota } from './evictEntries';
 import { parseEngineOptions } from './parseEngineOptions';
+import type { PartitionContext } from './PartitionContext';
+import { sweepOrphans as sweepPartitionOrphans } from './sweepOrphans';
 import { volumeFileName } from './volumeFileName';
 import { DerivedResults } from '../storage/DerivedResults';
 import { decodeNiftiVolume } from '../nifti/decodeNiftiVolume';
@@ -61,13 +64,6 @@ export function browserPlatform(startHashWorker: StartHashWorker | null = null):
   };
 }
 
-interface Storage {
-  store: MetadataStore;
-  files: PartitionFiles;
-  derived: DerivedResults;
-  removals: StoredFileRemovals;
-}
-
 /** The service worker's record, with whether it comes from this release (a row from before versions has none). */
 function serviceWorkerStatusFrom(recorded: RecordedServiceWorkerStatus | null): ServiceWorkerStatus | null {
   if (!recorded) return null;
@@ -91,7 +87,7 @@ const REUSE_OPENED_FILE_MS = 2000;
  */
 export function createEngine(platform: EnginePlatform = browserPlatform()): ServiceWorkerEngine {
   let partition = '';
-  let storage: Storage | null = null;
+  let storage: PartitionContext | null = null;
   let missing: MissingCapability[] = [];
   let hashWorker: HashWorkerSource | null = null;
   let config: CacheConfig = { maxBytes: DEFAULTS.maxBytes, defaultTtlSeconds: DEFAULTS.defaultTtlSeconds };
@@ -238,7 +234,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     return row !== undefined && storedName(row) === storedName(entry);
   }
 
-  function openedStorage(store: MetadataStore, files: PartitionFiles): Storage {
+  function openedStorage(store: MetadataStore, files: PartitionFiles): PartitionContext {
     const removals = new StoredFileRemovals(
       {
         removeFile: (name) => files.removeBlob(name),
@@ -248,7 +244,22 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       },
       fileLeaseMs,
     );
-    return { store, files, derived: new DerivedResults(store, files, encryptionKey, platform.now), removals };
+    changes = openCacheChangePoster(partition);
+    return {
+      name: partition,
+      store,
+      files,
+      derived: new DerivedResults(store, files, encryptionKey, platform.now),
+      removals,
+      leases,
+      changes,
+      fileLeaseMs,
+      now: platform.now,
+      maxBytes: () => config.maxBytes,
+      addTotals,
+      withCommitLock,
+      hitsRecorded,
+    };
   }
 
   async function dropDamaged(entry: StoredEntry, fileExists: boolean): Promise<void> {
@@ -256,70 +267,8 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     await addTotals({ corrupt: 1 });
   }
 
-  /**
-   * Removes rows first, then files no row references: a reader that finds a
-   * row can then always open its file, and a crash between the two steps
-   * leaves only an orphan file, which the next sweep removes.
-   */
-  async function dropEntries(keys: readonly string[], options: { removeFilesEvenIfShared?: boolean; evenIfRead?: boolean } = {}): Promise<void> {
-    if (!storage || keys.length === 0) return;
-    const rows = options.removeFilesEvenIfShared ? await Promise.all(keys.map((key) => storage!.store.get(key))) : [];
-    const unreferenced = await storage.store.delete(keys);
-    const hashes = new Set(unreferenced);
-    if (options.removeFilesEvenIfShared) {
-      // A damaged file is damaged for every entry that shares it.
-      for (const row of rows) if (row) hashes.add(storedName(row));
-      if (hashes.size > 0) {
-        const sharing = (await storage.store.all()).filter((entry) => hashes.has(storedName(entry))).map((entry) => entry.key);
-        if (sharing.length > 0) await storage.store.delete(sharing);
-      }
-    }
-    // A damaged file goes at once: it would be reused by the next download of the same bytes.
-    const evenIfRead = options.evenIfRead === true || options.removeFilesEvenIfShared === true;
-    for (const name of hashes) await storage.removals.remove(name, { evenIfRead });
-    // What was derived from a file goes with it: no decoded copy or thumbnail outlives its source.
-    await storage.derived.dropForSources([...hashes]);
-    changes.post({ type: 'entries', keys: [...keys] });
-  }
-
-  /**
-   * Entries as the budget sees them: by stored file, each carrying the bytes
-   * of what was derived from it (evicted with it), and the budget less what
-   * derives from no entry.
-   */
-  async function budgetView(entries: readonly StoredEntry[]): Promise<{ entries: StoredEntry[]; maxBytes: number }> {
-    const { bySource, unattached } = await storage!.derived.bytesBySource();
-    return {
-      entries: byStoredFile(entries).map((entry) => ({ ...entry, bytes: entry.bytes + (bySource.get(entry.sha256) ?? 0) })),
-      maxBytes: Math.max(0, config.maxBytes - unattached),
-    };
-  }
-
-  /**
-   * The one place entries are evicted: selectEviction() decides, this applies
-   * it (rows first, then files, so a reader that finds a row can open its
-   * file). Callers hold the commit lock. Under quota pressure, room for the
-   * download in hand beats a lease on a file already handed out.
-   */
-  async function evict(reason: EvictionReason, exceptKey?: string): Promise<EvictionPlan> {
-    if (!storage) return { evictKeys: [], refused: null };
-    await hitsRecorded(); // least recently used means as of every hit answered
-    const all = (await storage.store.all()).filter((entry) => entry.key !== exceptKey);
-    // The budget counts what derives from each file; quota pressure counts files only, as it takes every unpinned one.
-    const { entries, maxBytes } = reason.kind === 'quota' ? { entries: byStoredFile(all), maxBytes: 0 } : await budgetView(all);
-    const plan = selectEviction(entries, maxBytes, reason);
-    if (plan.evictKeys.length > 0) {
-      await dropEntries(plan.evictKeys, { evenIfRead: reason.kind === 'quota' });
-      await addTotals({ evictions: plan.evictKeys.length });
-    }
-    return plan;
-  }
-
-  /** After a QuotaExceededError: true if anything was freed (the write is then retried once). */
-  async function evictForQuota(): Promise<boolean> {
-    if (!storage) return false;
-    await hitsRecorded();
-    return withCommitLock(async () => (await evict({ kind: 'quota' })).evictKeys.length > 0);
+  async function dropEntries(keys: readonly string[], options: DropOptions = {}): Promise<void> {
+    if (storage) await dropPartitionEntries(storage, keys, options);
   }
 
   function progressReporter(url: string, report: (progress: DownloadProgress) => void): (loaded: number, total: number | null) => void {
@@ -363,7 +312,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       retries: DEFAULTS.resumeRetries,
       backoffMs: DEFAULTS.resumeBackoffMs,
       stallTimeoutMs,
-      onQuotaExceeded: evictForQuota,
+      onQuotaExceeded: async () => (storage ? evictForQuota(storage) : false),
       ...(revalidate ? { revalidate } : {}),
       ...(initialResponse ? { initialResponse } : {}),
     };
@@ -455,7 +404,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
 
       const committed = await withCommitLock(async () => {
         if (noStore) return null;
-        const fit = await evict({ kind: 'fit', incoming: { sha256: storedName(entry), bytes: entry.bytes } }, entry.key);
+        const fit = await evictEntries(storage!, { kind: 'fit', incoming: { sha256: storedName(entry), bytes: entry.bytes } }, entry.key);
         if (fit.refused !== null) return null;
         // Leased before it becomes visible, so no other tab can evict it before it is handed out.
         await leases.hold(storedName(entry));
@@ -746,19 +695,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   }
 
   async function sweepOrphans(): Promise<{ temporaries: number; orphanFiles: number }> {
-    if (!storage) return { temporaries: 0, orphanFiles: 0 };
-    return withCommitLock(async () => {
-      const temporaries = await storage!.files.sweepTemporaries(platform.now() - fileLeaseMs);
-      const referenced = new Set((await storage!.store.all()).map(storedName));
-      let orphanFiles = await storage!.derived.sweep(referenced);
-      for (const name of (await storage!.files.listBlobs()).keys()) {
-        if (!referenced.has(name)) {
-          await storage!.removals.remove(name);
-          if (!storage!.removals.isWaiting(name)) orphanFiles++;
-        }
-      }
-      return { temporaries, orphanFiles };
-    });
+    return storage ? sweepPartitionOrphans(storage) : { temporaries: 0, orphanFiles: 0 };
   }
 
   const engine: ServiceWorkerEngine = {
@@ -822,7 +759,6 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         };
       }
       state = 'open';
-      if (storage) changes = openCacheChangePoster(partition);
       if (storage) await sweepOrphans();
       return { mode: storage ? 'opfs' : 'network-only', version: VERSION, missing: [...missing], config: { ...config } };
     },
@@ -1089,9 +1025,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   };
 
   async function enforceBudget(): Promise<number> {
-    if (!storage) return 0;
-    await hitsRecorded();
-    return withCommitLock(async () => (await evict({ kind: 'budget' })).evictKeys.length);
+    return storage ? enforcePartitionBudget(storage) : 0;
   }
 
   return engine;
@@ -1141,11 +1075,6 @@ async function checkPartitionKey(store: MetadataStore, key: CryptoKey | null): P
     return;
   }
   if (check) throw new VolumeCacheError('key-mismatch', 'This partition is encrypted; open it with its key.');
-}
-
-/** Entries as eviction sees them: by the file they occupy, which is the SHA-256 only in plain partitions. */
-function byStoredFile(entries: readonly StoredEntry[]): StoredEntry[] {
-  return entries.map((entry) => ({ ...entry, sha256: storedName(entry) }));
 }
 
 function toHex(bytes: Uint8Array): string {
