@@ -33,23 +33,11 @@ export async function clearOnLogout(options: ClearOnLogoutOptions = {}): Promise
   }
   for (const name of names) {
     await MetadataStore.destroy(name);
-    if (getDirectory) await removeWithRetries(() => PartitionFiles.destroy(getDirectory, name));
+    if (getDirectory) await PartitionFiles.destroy(getDirectory, name);
   }
   if (typeof caches !== 'undefined') {
     for (const key of await caches.keys()) if (key.startsWith('volume-cache-shell:')) await caches.delete(key);
   }
   if (options.unregisterServiceWorker !== false) await unregisterVolumeCacheServiceWorker();
   return { partitions: [...names].sort() };
-}
-
-/** A download another tab is just stopping may still hold a file for a moment. */
-async function removeWithRetries(remove: () => Promise<void>): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await remove();
-    } catch (error) {
-      if (attempt >= 20) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }

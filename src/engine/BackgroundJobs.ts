@@ -9,6 +9,8 @@ export class BackgroundJobs {
   private readonly wakeWhenIdle: (() => void)[] = [];
   private readonly pending = new Map<string, () => Promise<void | 'nothing-to-do'>>();
   private running = false;
+  /** The job running now, if any: stop() waits for it. */
+  private current: Promise<unknown> | null = null;
   private done = 0;
   private failed = 0;
 
@@ -47,6 +49,16 @@ export class BackgroundJobs {
     this.pending.clear();
   }
 
+  /**
+   * Drops every job not yet started and resolves once the one running, if
+   * any, has settled: before its partition's files are removed under it
+   * (a thumbnail still writing holds its file open, and the removal fails).
+   */
+  async stop(): Promise<void> {
+    this.pending.clear();
+    await this.current?.catch(() => undefined);
+  }
+
   counts(): { pending: number; done: number; failed: number } {
     return { pending: this.pending.size, done: this.done, failed: this.failed };
   }
@@ -67,11 +79,14 @@ export class BackgroundJobs {
         const next = this.pending.entries().next();
         if (next.done || !this.isOpen()) break;
         const [id, job] = next.value;
+        const running = job();
+        this.current = running;
         try {
-          if ((await job()) !== 'nothing-to-do') this.done++;
+          if ((await running) !== 'nothing-to-do') this.done++;
         } catch {
           this.failed++;
         } finally {
+          this.current = null;
           this.pending.delete(id);
         }
       }

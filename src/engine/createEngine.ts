@@ -1000,7 +1000,10 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     async destroy() {
       if (state === 'new') throw new VolumeCacheError('closed', 'The cache has not been initialised.');
       const name = partition;
+      // Closing drops queued background jobs; one still writing its thumbnail would make the removal below fail.
+      const jobsStopped = background.stop();
       await engine.close();
+      await jobsStopped;
       await MetadataStore.destroy(name);
       if (platform.getDirectory) await PartitionFiles.destroy(platform.getDirectory, name);
       const poster = openCacheChangePoster(name);

@@ -1,6 +1,10 @@
 import type { ByteSink } from './ByteSink';
 import { openSyncAccessSink, openWritableSink } from './ByteSink';
 
+/** How often, and how far apart, destroy() retries a removal another context briefly blocks. */
+const DESTROY_ATTEMPTS = 20;
+const DESTROY_RETRY_MS = 100;
+
 const ROOT_DIRECTORY = 'volume-cache';
 const DOWNLOAD_PREFIX = 'download-';
 const UNCACHED_PREFIX = 'uncached-';
@@ -39,13 +43,23 @@ export class PartitionFiles {
     return new PartitionFiles(blobs, tmp, derived, canUseSyncAccess, partition, locks);
   }
 
-  /** Removes a partition's folder with everything in it. */
+  /**
+   * Removes a partition's folder with everything in it. A file another
+   * context is just letting go of (a download another tab is stopping, a
+   * handle closing) refuses removal for a moment, so a refusal is retried
+   * for up to about 2 s before it is thrown.
+   */
   static async destroy(getDirectory: () => Promise<FileSystemDirectoryHandle>, partition: string): Promise<void> {
-    try {
-      const base = await (await getDirectory()).getDirectoryHandle(ROOT_DIRECTORY);
-      await base.removeEntry(partition, { recursive: true });
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const base = await (await getDirectory()).getDirectoryHandle(ROOT_DIRECTORY);
+        await base.removeEntry(partition, { recursive: true });
+        return;
+      } catch (error) {
+        if (isNotFound(error)) return;
+        if (attempt >= DESTROY_ATTEMPTS - 1) throw error;
+        await new Promise((resolve) => setTimeout(resolve, DESTROY_RETRY_MS));
+      }
     }
   }
 

@@ -119,4 +119,27 @@ describe('BackgroundJobs', () => {
     expect(started).toEqual([]);
     expect(jobs.counts()).toEqual({ pending: 1, done: 0, failed: 0 });
   });
+
+  it('stop() drops the jobs not yet started and resolves only once the running one has settled', async () => {
+    const jobs = new BackgroundJobs(() => true);
+    const started: string[] = [];
+    const a = controlledJob('a', started);
+    const b = controlledJob('b', started);
+    jobs.add('a', a.job);
+    jobs.add('b', b.job);
+    await settle();
+    let stopped = false;
+    const stopping = jobs.stop().then(() => (stopped = true));
+    await settle();
+    expect(stopped, 'a is still running').toBe(false);
+    a.fail(new Error('its partition went away'));
+    await stopping;
+    await settle();
+    expect(started, 'b never started').toEqual(['a']);
+    expect(jobs.counts()).toEqual({ pending: 0, done: 0, failed: 1 });
+  });
+
+  it('stop() with nothing running resolves at once', async () => {
+    await new BackgroundJobs(() => true).stop();
+  });
 });
