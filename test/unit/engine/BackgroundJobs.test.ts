@@ -24,15 +24,21 @@ const settle = async (): Promise<void> => {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
 };
 
+/** An open queue given jobs a then b, settled so that a has started. */
+async function twoQueuedJobs() {
+  const jobs = new BackgroundJobs(() => true);
+  const started: string[] = [];
+  const a = controlledJob('a', started);
+  const b = controlledJob('b', started);
+  jobs.add('a', a.job);
+  jobs.add('b', b.job);
+  await settle();
+  return { jobs, started, a, b };
+}
+
 describe('BackgroundJobs', () => {
   it('runs jobs one at a time, in the order they were added', async () => {
-    const jobs = new BackgroundJobs(() => true);
-    const started: string[] = [];
-    const a = controlledJob('a', started);
-    const b = controlledJob('b', started);
-    jobs.add('a', a.job);
-    jobs.add('b', b.job);
-    await settle();
+    const { jobs, started, a, b } = await twoQueuedJobs();
     expect(started).toEqual(['a']);
     a.finish();
     await settle();
@@ -121,13 +127,7 @@ describe('BackgroundJobs', () => {
   });
 
   it('stop() drops the jobs not yet started and resolves only once the running one has settled', async () => {
-    const jobs = new BackgroundJobs(() => true);
-    const started: string[] = [];
-    const a = controlledJob('a', started);
-    const b = controlledJob('b', started);
-    jobs.add('a', a.job);
-    jobs.add('b', b.job);
-    await settle();
+    const { jobs, started, a, b } = await twoQueuedJobs();
     let stopped = false;
     const stopping = jobs.stop().then(() => (stopped = true));
     await settle();
