@@ -1,0 +1,170 @@
+import { MetadataStore } from '../../../../src/metadata/MetadataStore';
+import type { StoredEntry } from '../../../../src/metadata/EntryCodec';
+import type { PartitionContext } from '../../../../src/engine/PartitionContext';
+import type { CacheChange } from '../../../../src/shared/cacheChanges';
+import { DerivedResults, type DerivedPut } from '../../../../src/storage/DerivedResults';
+import { PartitionFiles } from '../../../../src/storage/PartitionFiles';
+import { ReadLeases } from '../../../../src/storage/ReadLeases';
+import { StoredFileRemovals } from '../../../../src/storage/StoredFileRemovals';
+import { createMemoryOpfs, type MemoryOpfs } from '../../support/memoryOpfs';
+
+export interface TestPartition {
+  /** Built as createEngine's openedStorage() builds it, over an in-memory OPFS and fake-indexeddb. */
+  context: PartitionContext;
+  /** The fake clock behind `context.now` and File.lastModified. */
+  clock: { now: number };
+  /** What `context.maxBytes()` returns; set it as configure() would. */
+  budget: { maxBytes: number };
+  /** Everything posted to `context.changes`. */
+  posts: CacheChange[];
+  disk: MemoryOpfs;
+  /** Disk changes (`remove …`, `move …`) as they happen, for tests that check an order. */
+  events: string[];
+  /** Stored file paths under blobs/ and derived/, sorted: what a test usually asserts. */
+  storedFiles(): string[];
+  close(): void;
+}
+
+export interface TestPartitionOptions {
+  fileLeaseMs?: number;
+  maxBytes?: number;
+}
+
+let opened = 0;
+
+export async function openTestPartition({ fileLeaseMs = 60_000, maxBytes = 1_000_000 }: TestPartitionOptions = {}): Promise<TestPartition> {
+  const name = `unit-${++opened}-${Math.random().toString(36).slice(2)}`;
+  const clock = { now: 1_700_000_000_000 };
+  const budget = { maxBytes };
+  const posts: CacheChange[] = [];
+  const events: string[] = [];
+  const now = (): number => clock.now;
+  const disk = createMemoryOpfs({ now, log: (event) => events.push(event) });
+  const store = await MetadataStore.open(name);
+  const files = await PartitionFiles.open(disk.getDirectory, name, null);
+  const leases = new ReadLeases(sharedOnlyLocks(), `volume-cache:${name}:read:`, fileLeaseMs);
+
+  let commitChain: Promise<unknown> = Promise.resolve();
+  function withCommitLock<T>(task: () => Promise<T>): Promise<T> {
+    const result = commitChain.then(task, task);
+    commitChain = result.catch(() => undefined);
+    return result;
+  }
+  const changes = { post: (change: CacheChange) => void posts.push(change), close: () => undefined };
+
+  const removals = new StoredFileRemovals(
+    {
+      removeFile: (file) => files.removeBlob(file),
+      removeUnlessLeased: (file, remove) => leases.removeUnlessLeased(file, remove),
+      isReferenced: async (file) => (await store.countBySha256(file)) > 0,
+      underCommitLock: (task) => withCommitLock(task),
+    },
+    fileLeaseMs,
+  );
+  const context: PartitionContext = {
+    name,
+    store,
+    files,
+    derived: new DerivedResults(store, files, null, now),
+    removals,
+    leases,
+    changes,
+    fileLeaseMs,
+    now,
+    maxBytes: () => budget.maxBytes,
+    async addTotals(delta) {
+      await store.addTotals(delta).catch(() => undefined);
+      changes.post({ type: 'stats' });
+    },
+    withCommitLock,
+    hitsRecorded: async () => undefined,
+  };
+  const root = `volume-cache/${name}/`;
+  return {
+    context,
+    clock,
+    budget,
+    posts,
+    disk,
+    events,
+    storedFiles: () => disk.list().filter((path) => !path.startsWith(`${root}tmp/`)).map((path) => path.slice(root.length)),
+    close() {
+      removals.close();
+      leases.releaseAll();
+      store.close();
+    },
+  };
+}
+
+/** A stored entry with what eviction reads; `bytes` must match the file stored for `sha256`. */
+export function entry(key: string, sha256: string, bytes: number, lastAccessedAt: number, extra: Partial<StoredEntry> = {}): StoredEntry {
+  return {
+    key,
+    url: `https://data.example/${key}`,
+    bytes,
+    sha256,
+    contentType: 'application/octet-stream',
+    contentEncoding: null,
+    etag: null,
+    lastModified: null,
+    createdAt: lastAccessedAt,
+    lastAccessedAt,
+    expiresAt: Number.MAX_SAFE_INTEGER,
+    pinned: false,
+    nifti: null,
+    ...extra,
+  };
+}
+
+/** Stores `bytes` bytes under blobs/`name` as the engine commits a download: a temporary, its sink, commit(). */
+export async function storeFile(context: PartitionContext, name: string, bytes: number): Promise<void> {
+  const temporary = await context.files.createDownload();
+  try {
+    const sink = await temporary.openSink();
+    await sink.write(new Uint8Array(bytes).fill(7), 0);
+    await sink.close();
+    await context.files.commit(temporary, name);
+  } finally {
+    temporary.release();
+  }
+}
+
+/** Stores each entry's file (once per stored name) and then its row. */
+export async function storeEntries(context: PartitionContext, entries: readonly StoredEntry[]): Promise<void> {
+  for (const stored of entries) {
+    if (!(await context.files.hasBlob(stored.storedAs ?? stored.sha256))) await storeFile(context, stored.storedAs ?? stored.sha256, stored.bytes);
+    await context.store.put(stored);
+  }
+}
+
+/** A derived result with a file of `bytes` bytes under derived/`id`. */
+export function derivedFile(id: string, sources: string[], bytes: number, kind: DerivedPut['kind'] = 'decoded'): DerivedPut {
+  return { id, kind, sources, ttlSeconds: null, data: new ArrayBuffer(bytes), value: null };
+}
+
+/** Keys of the rows left, sorted. */
+export async function rowKeys(context: PartitionContext): Promise<string[]> {
+  return (await context.store.all()).map((row) => row.key).sort();
+}
+
+/**
+ * Web Locks as ReadLeases uses them: shared leases granted at once, an
+ * exclusive request with ifAvailable refused while any is held. Anything
+ * else would need a queue, which these tests never ask for.
+ */
+function sharedOnlyLocks(): LockManager {
+  const shared = new Map<string, number>();
+  const request = async (name: string, options: LockOptions, callback: (lock: Lock | null) => Promise<unknown>): Promise<unknown> => {
+    if (options.mode === 'shared') {
+      shared.set(name, (shared.get(name) ?? 0) + 1);
+      try {
+        return await callback({ name, mode: 'shared' } as Lock);
+      } finally {
+        shared.set(name, shared.get(name)! - 1);
+      }
+    }
+    if (options.ifAvailable) return callback((shared.get(name) ?? 0) > 0 ? null : ({ name, mode: 'exclusive' } as Lock));
+    throw new Error(`the fake lock manager cannot queue a request for ${name}`);
+  };
+  return { request, query: async () => ({ held: [], pending: [] }) } as unknown as LockManager;
+}
