@@ -19,12 +19,14 @@ export async function dropEntries(partition: PartitionContext, keys: readonly st
   const rows = options.removeFilesEvenIfShared ? await Promise.all(keys.map((key) => store.get(key))) : [];
   const unreferenced = await store.delete(keys);
   const hashes = new Set(unreferenced);
+  const dropped = new Set(keys);
   if (options.removeFilesEvenIfShared) {
     // A damaged file is damaged for every entry that shares it.
     for (const row of rows) if (row) hashes.add(storedName(row));
     if (hashes.size > 0) {
       const sharing = (await store.all()).filter((entry) => hashes.has(storedName(entry))).map((entry) => entry.key);
       if (sharing.length > 0) await store.delete(sharing);
+      for (const key of sharing) dropped.add(key);
     }
   }
   // A damaged file goes at once: it would be reused by the next download of the same bytes.
@@ -32,5 +34,6 @@ export async function dropEntries(partition: PartitionContext, keys: readonly st
   for (const name of hashes) await removals.remove(name, { evenIfRead });
   // What was derived from a file goes with it: no decoded copy or thumbnail outlives its source.
   await derived.dropForSources([...hashes]);
-  partition.changes.post({ type: 'entries', keys: [...keys] });
+  // Every row that went, those that shared a damaged file too: subscribers list entries from this.
+  partition.changes.post({ type: 'entries', keys: [...dropped] });
 }

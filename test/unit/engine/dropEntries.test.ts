@@ -91,4 +91,11 @@ describe('dropEntries', () => {
     await dropEntries(test.context, ['a', 'c']);
     expect(test.posts).toEqual([{ type: 'entries', keys: ['a', 'c'] }]);
   });
+
+  it('with removeFilesEvenIfShared, also tells the poster the rows that went because they shared the file', async () => {
+    const test = await partition();
+    await storeEntries(test.context, [a, b, c]);
+    await dropEntries(test.context, ['a'], { removeFilesEvenIfShared: true });
+    expect(test.posts).toEqual([{ type: 'entries', keys: ['a', 'b'] }]);
+  });
 });
