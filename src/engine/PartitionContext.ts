@@ -19,6 +19,16 @@ export interface PartitionContext {
   readonly removals: StoredFileRemovals;
   readonly leases: ReadLeases;
   readonly changes: CacheChangePoster;
+  /** The partition's AES-GCM key; null when it is not encrypted. */
+  readonly encryptionKey: CryptoKey | null;
+  /** Re-hash stored files on every read. */
+  readonly verifyOnRead: boolean;
+  /**
+   * How long a stored file opened and checked for one read is reused for the
+   * next ones, under the same lease (the service worker's many range
+   * requests); it also bounds how long damage on disk goes unnoticed, ms.
+   */
+  readonly reuseOpenedFileMs: number;
   /** How long a temporary or a File handed out stays protected, ms. */
   readonly fileLeaseMs: number;
   readonly now: () => number;

@@ -22,6 +22,7 @@ import { SharedDownloads } from './SharedDownloads';
 import { dropEntries as dropPartitionEntries, type DropOptions } from './dropEntries';
 import { byStoredFile, enforceBudget as enforcePartitionBudget, evictEntries, evictForQuota } from './evictEntries';
 import { parseEngineOptions } from './parseEngineOptions';
+import { dropDamaged as dropDamagedEntry, fileFor, openStoredFile, readEntryFile as readStoredEntryFile } from './readStoredFile';
 import type { PartitionContext } from './PartitionContext';
 import { sweepOrphans as sweepPartitionOrphans } from './sweepOrphans';
 import { volumeFileName } from './volumeFileName';
@@ -32,7 +33,7 @@ import { MemoryLru } from '../derived/MemoryLru';
 import { renderThumbnail } from '../derived/renderThumbnail';
 import type { NiftiHeaderInfo } from '../nifti/NiftiHeaderInfo';
 import { openCacheChangePoster, type CacheChangePoster } from '../shared/cacheChanges';
-import { canHashHere, sha256OfBlob, sha256OfBytes } from './StreamingSha256';
+import { canHashHere } from './StreamingSha256';
 import { createEncryptingSink } from '../encryption/EncryptingSink';
 import { createKeyCheck, keyMatches } from '../encryption/keyCheck';
 import { decryptAll, decryptInPlace } from '../encryption/readEncryptedFile';
@@ -176,62 +177,8 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     return { expectedSha256: request.integrity === undefined ? null : parseIntegrity(request.integrity) };
   }
 
-  function fileFor(entry: Pick<CacheEntry, 'url' | 'contentType' | 'createdAt' | 'nifti'>, blob: Blob): File {
-    // A new File over the stored one shares its bytes on disk; the name is the
-    // URL's, saying what the bytes are, because viewers pick a decoder by extension.
-    return new File([blob], volumeFileName(entry.url, entry.nifti?.compressed ?? null), { type: entry.contentType, lastModified: entry.createdAt });
-  }
-
-  /**
-   * The stored file for an entry, or null (after dropping the entry) if it is
-   * missing or damaged. In an encrypted partition the plaintext is decrypted
-   * into memory, every chunk authenticated; ranges are read without that
-   * (see openStoredFile, used by the service worker).
-   */
   async function readEntryFile(entry: StoredEntry): Promise<File | null> {
-    const stored = await openStoredFile(entry);
-    if (!stored) return null;
-    if (!encryptionKey) return fileFor(entry, stored);
-    try {
-      const plaintext = await decryptAll(stored, encryptionKey, entry.bytes);
-      if (verifyOnRead && (await sha256OfBytes(new Uint8Array(plaintext))) !== entry.sha256) throw new VolumeCacheError('corrupt', 'hash mismatch');
-      return fileFor(entry, new Blob([plaintext]));
-    } catch (error) {
-      if (!(error instanceof VolumeCacheError) || error.code !== 'corrupt') throw error;
-      await dropDamaged(entry, true);
-      return null;
-    }
-  }
-
-  /**
-   * The stored bytes of an entry as on disk (encrypted or not), after the
-   * checks that need no key. With `reuseRecent`, a file this context opened
-   * and checked moments ago under a still-held lease is returned as it is.
-   */
-  async function openStoredFile(entry: StoredEntry, { reuseRecent = false } = {}): Promise<Blob | null> {
-    if (!storage) return null;
-    const name = storedName(entry);
-    // Leased first: from here until the lease ends no tab removes the file under the reader.
-    await leases.hold(name);
-    const reuse = reuseRecent && !verifyOnRead;
-    const recent = reuse ? leases.recentlyOpened(name, REUSE_OPENED_FILE_MS) : null;
-    if (recent) return recent;
-    const blob = await storage.files.readBlob(name);
-    if (!blob && !(await isCurrent(entry))) return null; // Evicted or replaced since the row was read: a miss, not damage.
-    let damaged = blob === null || blob.size !== (encryptionKey ? storedSize(entry.bytes) : entry.bytes);
-    if (!damaged && verifyOnRead && blob && !encryptionKey) damaged = (await sha256OfBlob(blob)) !== entry.sha256;
-    if (damaged || !blob) {
-      await dropDamaged(entry, blob !== null);
-      return null;
-    }
-    if (reuse) leases.keepOpened(name, blob);
-    return blob;
-  }
-
-  /** Whether the row for `entry`'s key still names the same stored file. */
-  async function isCurrent(entry: StoredEntry): Promise<boolean> {
-    const row = await storage?.store.get(entry.key);
-    return row !== undefined && storedName(row) === storedName(entry);
+    return storage ? readStoredEntryFile(storage, entry) : null;
   }
 
   function openedStorage(store: MetadataStore, files: PartitionFiles): PartitionContext {
@@ -253,6 +200,9 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       removals,
       leases,
       changes,
+      encryptionKey,
+      verifyOnRead,
+      reuseOpenedFileMs: REUSE_OPENED_FILE_MS,
       fileLeaseMs,
       now: platform.now,
       maxBytes: () => config.maxBytes,
@@ -263,8 +213,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   }
 
   async function dropDamaged(entry: StoredEntry, fileExists: boolean): Promise<void> {
-    await dropEntries([entry.key], { removeFilesEvenIfShared: fileExists });
-    await addTotals({ corrupt: 1 });
+    if (storage) await dropDamagedEntry(storage, entry, fileExists);
   }
 
   async function dropEntries(keys: readonly string[], options: DropOptions = {}): Promise<void> {
@@ -945,7 +894,9 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       const entry = await storage.store.get(key);
       if (!entry) return null;
       // The service worker's lookups: a viewer's burst of ranges opens the file once.
-      const stored = await openStoredFile(entry, { reuseRecent: true });
+      // Closed meanwhile: a miss, as before the read began.
+      if (!storage) return null;
+      const stored = await openStoredFile(storage, entry, { reuseRecent: true });
       if (!stored) return null;
       const fresh = !isExpired(entry, platform.now());
       const file = encryptionKey ? null : fileFor(entry, stored);
