@@ -2,14 +2,13 @@ import { releaseProxy, transfer } from 'comlink';
 import { DEFAULTS } from '../defaults';
 import { VERSION } from '../version';
 import { VolumeCacheError } from '../errors';
-import { countStoredBytes } from '../metadata/countStoredBytes';
 import { computeExpiresAt, isExpired, selectExpiredEntries } from '../metadata/freshness';
 import { MetadataStore, ZERO_TOTALS, type CacheTotals } from '../metadata/MetadataStore';
 import { hasNoStore } from '../metadata/hasNoStore';
 import { parseIntegrity } from '../metadata/parseIntegrity';
 import { validateConfigPatch, validateTtlSeconds } from '../metadata/validateConfig';
-import type { ArrayBufferResult, EngineInfo, EngineInitOptions, EngineRequest, ProgressCallback, RecordedServiceWorkerStatus, ServiceWorkerEngine } from '../protocol';
-import type { CacheConfig, CacheEntry, CacheStats, CleanupReport, DownloadProgress, GetResult, MissingCapability, ServiceWorkerStatus } from '../types';
+import type { ArrayBufferResult, EngineInfo, EngineInitOptions, EngineRequest, ProgressCallback, ServiceWorkerEngine } from '../protocol';
+import type { CacheConfig, CacheEntry, CacheStats, CleanupReport, DownloadProgress, GetResult, MissingCapability } from '../types';
 import { createMemorySink } from '../storage/ByteSink';
 import type { HashWorkerSource, StartHashWorker } from './ChunkHasher';
 import { downloadLockName } from './downloadLockName';
@@ -20,7 +19,8 @@ import { BackgroundJobs } from './BackgroundJobs';
 import { StoredFileRemovals } from '../storage/StoredFileRemovals';
 import { SharedDownloads } from './SharedDownloads';
 import { dropEntries as dropPartitionEntries, type DropOptions } from './dropEntries';
-import { byStoredFile, enforceBudget as enforcePartitionBudget, evictEntries, evictForQuota } from './evictEntries';
+import { enforceBudget as enforcePartitionBudget, evictEntries, evictForQuota } from './evictEntries';
+import { buildCacheStats } from './buildCacheStats';
 import { parseEngineOptions } from './parseEngineOptions';
 import { dropDamaged as dropDamagedEntry, fileFor, openStoredFile, readEntryFile as readStoredEntryFile } from './readStoredFile';
 import type { PartitionContext } from './PartitionContext';
@@ -63,13 +63,6 @@ export function browserPlatform(startHashWorker: StartHashWorker | null = null):
     storage: storage && typeof storage.estimate === 'function' ? storage : null,
     locks: typeof navigator !== 'undefined' && navigator.locks ? navigator.locks : null,
   };
-}
-
-/** The service worker's record, with whether it comes from this release (a row from before versions has none). */
-function serviceWorkerStatusFrom(recorded: RecordedServiceWorkerStatus | null): ServiceWorkerStatus | null {
-  if (!recorded) return null;
-  const version = recorded.version ?? null;
-  return { ...recorded, version, sameVersion: version === VERSION };
 }
 
 /** Bumped when decoding changes, so stored decoded copies from an older decoder are not reused. */
@@ -604,14 +597,11 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   }
 
   async function computeStats(): Promise<CacheStats> {
-    const entries = storage ? await storage.store.all() : [];
-    const totals = storage ? await storage.store.getTotals() : memoryTotals;
-    let usage: number | null = null;
-    let quota: number | null = null;
+    const estimate = { usage: null as number | null, quota: null as number | null };
     try {
-      const estimate = await platform.storage?.estimate();
-      usage = estimate?.usage ?? null;
-      quota = estimate?.quota ?? null;
+      const answer = await platform.storage?.estimate();
+      estimate.usage = answer?.usage ?? null;
+      estimate.quota = answer?.quota ?? null;
     } catch {
       // estimate() can be refused in some private modes; report unknown.
     }
@@ -621,26 +611,17 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     } catch {
       persisted = null;
     }
-    const served = totals.hits + totals.misses;
-    const derived = storage ? await storage.derived.bytesBySource() : { total: 0, count: 0 };
-    return {
-      ...totals,
-      derivedResults: derived.count,
-      derivedBytes: derived.total,
+    return buildCacheStats({
+      entries: storage ? await storage.store.all() : null,
+      totals: storage ? await storage.store.getTotals() : memoryTotals,
+      derived: storage ? await storage.derived.bytesBySource() : { total: 0, count: 0 },
       thumbnails: background.counts(),
-      hitRate: served === 0 ? 0 : totals.hits / served,
-      entries: entries.length,
-      bytes: countStoredBytes(byStoredFile(entries)),
-      pinnedBytes: countStoredBytes(byStoredFile(entries.filter((entry) => entry.pinned))),
-      maxBytes: config.maxBytes,
-      defaultTtlSeconds: config.defaultTtlSeconds,
-      usage,
-      quota,
+      config,
+      estimate,
       persisted,
-      mode: storage ? 'opfs' : 'network-only',
-      missing: [...missing],
-      serviceWorker: storage ? serviceWorkerStatusFrom(await storage.store.getServiceWorkerStatus().catch(() => null)) : null,
-    };
+      missing,
+      serviceWorker: storage ? await storage.store.getServiceWorkerStatus().catch(() => null) : null,
+    });
   }
 
   async function sweepOrphans(): Promise<{ temporaries: number; orphanFiles: number }> {
