@@ -1,26 +1,17 @@
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { KeyCheck } from '../encryption/keyCheck';
 import type { RecordedServiceWorkerStatus } from '../protocol';
-import type { CacheConfig } from '../types';
+import type { CacheConfig, CacheStats } from '../types';
 import { plainEntryCodec, type EntryCodec, type EntryRow, type StoredEntry } from './EntryCodec';
 
-/** Running totals that survive restarts; derived numbers (hitRate, bytes) are computed from them. */
-export interface CacheTotals {
-  hits: number;
-  misses: number;
-  downloads: number;
-  bytesFromNetwork: number;
-  bytesFromCache: number;
-  evictions: number;
-  revalidations: number;
-  stale: number;
-  uncached: number;
-  corrupt: number;
-  /** Volumes decoded (gunzipped and parsed) by getVolume or a thumbnail job. */
-  decodes: number;
-  /** getVolume answered from a stored decoded copy or the memory tier, without decoding. */
-  decodedHits: number;
-}
+/**
+ * The running totals that survive restarts, documented once, on CacheStats;
+ * derived numbers (hitRate, bytes) are computed from them.
+ */
+export type CacheTotals = Pick<
+  CacheStats,
+  'hits' | 'misses' | 'downloads' | 'bytesFromNetwork' | 'bytesFromCache' | 'evictions' | 'revalidations' | 'stale' | 'uncached' | 'corrupt' | 'decodes' | 'decodedHits'
+>;
 
 export const ZERO_TOTALS: Readonly<CacheTotals> = Object.freeze({
   hits: 0,
