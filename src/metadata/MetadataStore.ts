@@ -1,17 +1,11 @@
-import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { deleteDB, openDB, type IDBPDatabase } from 'idb';
 import type { KeyCheck } from '../encryption/keyCheck';
 import type { RecordedServiceWorkerStatus } from '../protocol';
-import type { CacheConfig, CacheStats } from '../types';
+import type { CacheConfig } from '../types';
 import { plainEntryCodec, type EntryCodec, type EntryRow, type StoredEntry } from './EntryCodec';
+import { SCHEMA_VERSION, databaseName, upgradeSchema, type CacheTotals, type DerivedRecord, type VolumeCacheDB } from './VolumeCacheSchema';
 
-/**
- * The running totals that survive restarts, documented once, on CacheStats;
- * derived numbers (hitRate, bytes) are computed from them.
- */
-export type CacheTotals = Pick<
-  CacheStats,
-  'hits' | 'misses' | 'downloads' | 'bytesFromNetwork' | 'bytesFromCache' | 'evictions' | 'revalidations' | 'stale' | 'uncached' | 'corrupt' | 'decodes' | 'decodedHits'
->;
+export { databaseName, type CacheTotals, type DerivedRecord };
 
 export const ZERO_TOTALS: Readonly<CacheTotals> = Object.freeze({
   hits: 0,
@@ -28,54 +22,6 @@ export const ZERO_TOTALS: Readonly<CacheTotals> = Object.freeze({
   decodedHits: 0,
 });
 
-interface VolumeCacheDB extends DBSchema {
-  entries: {
-    key: string;
-    value: EntryRow;
-    indexes: { 'by-sha256': string };
-  };
-  derived: {
-    key: string;
-    value: DerivedRecord;
-    indexes: { 'by-source': string };
-  };
-  meta: {
-    key: string;
-    value:
-      | { id: 'config'; config: CacheConfig }
-      | { id: 'totals'; totals: CacheTotals }
-      | { id: 'service-worker'; serviceWorker: RecordedServiceWorkerStatus }
-      | { id: 'encryption'; keyCheck: KeyCheck };
-  };
-}
-
-/**
- * A result derived from cached volumes (a decoded volume, a thumbnail, an
- * application's memo): kept until it expires or any of its sources goes.
- */
-export interface DerivedRecord {
-  /** memoKey() of what it was derived from. */
-  id: string;
-  kind: 'decoded' | 'thumbnail' | 'memo';
-  /** Stored file names of the entries it derives from (evicted with them). */
-  sources: string[];
-  /** Bytes of its file under derived/ (0 when the value is inline). */
-  bytes: number;
-  /** Its file under derived/, or null when the value is kept in the row. */
-  file: string | null;
-  /** The inline value, or what describes the file (a header, an array type); sealed in encrypted partitions. */
-  value: unknown;
-  createdAt: number;
-  lastAccessedAt: number;
-  expiresAt: number | null;
-}
-
-const SCHEMA_VERSION = 2;
-
-export function databaseName(partition: string): string {
-  return `volume-cache:${partition}`;
-}
-
 /**
  * Typed reads and writes of a partition's metadata, nothing else: policy
  * lives in the pure functions beside it and in the engine that applies them.
@@ -89,17 +35,7 @@ export class MetadataStore {
   /** `codec` seals entries in encrypted partitions; plain ones store them as they are. */
   static async open(partition: string, codec: EntryCodec = plainEntryCodec): Promise<MetadataStore> {
     const db = await openDB<VolumeCacheDB>(databaseName(partition), SCHEMA_VERSION, {
-      upgrade(database, oldVersion) {
-        if (oldVersion < 1) {
-          const entries = database.createObjectStore('entries', { keyPath: 'key' });
-          entries.createIndex('by-sha256', 'sha256');
-          database.createObjectStore('meta', { keyPath: 'id' });
-        }
-        if (oldVersion < 2) {
-          const derived = database.createObjectStore('derived', { keyPath: 'id' });
-          derived.createIndex('by-source', 'sources', { multiEntry: true });
-        }
-      },
+      upgrade: upgradeSchema,
       // Another context (a newer service worker or tab) wants to upgrade: step aside.
       blocking() {
         db.close();
