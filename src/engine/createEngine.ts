@@ -4,7 +4,7 @@ import { VERSION } from '../version';
 import { VolumeCacheError } from '../errors';
 import { computeExpiresAt, isExpired, selectExpiredEntries } from '../metadata/freshness';
 import { MetadataStore, ZERO_TOTALS, type CacheTotals } from '../metadata/MetadataStore';
-import { hasNoStore } from '../metadata/hasNoStore';
+import { mayStoreResponse } from '../metadata/mayStoreResponse';
 import { parseIntegrity } from '../metadata/parseIntegrity';
 import { validateConfigPatch, validateTtlSeconds } from '../metadata/validateConfig';
 import type { ArrayBufferResult, EngineInfo, EngineInitOptions, EngineRequest, ProgressCallback, ServiceWorkerEngine } from '../protocol';
@@ -322,10 +322,17 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       }
       await addTotals({ downloads: 1, bytesFromNetwork: result.bytesFromNetwork, misses: 1 });
 
-      const noStore =
-        (request.respectNoStore === true && hasNoStore(result.meta.cacheControl)) ||
-        // Credentials make a response one user's: kept only where the partition says it is that user's.
-        (!cacheAuthorized && Object.keys(headers).some((name) => name.toLowerCase() === 'authorization'));
+      const noStore = !mayStoreResponse(
+        {
+          cacheControl: result.meta.cacheControl,
+          // Credentials make a response one user's: kept only where the partition says it is that user's.
+          authorized: Object.keys(headers).some((name) => name.toLowerCase() === 'authorization'),
+          // The engine's fetch sends no cookies across origins.
+          credentialedCrossOrigin: false,
+        },
+        // get() keeps no-store responses unless asked to respect them (the cache is the copy the application asked for).
+        { keepNoStore: request.respectNoStore !== true, keepAuthorized: cacheAuthorized, keepPrivate: true, keepCredentialed: true },
+      );
       const now = platform.now();
       const entry: StoredEntry = {
         ...(encryptionKey ? { storedAs: toHex(fileId) } : {}),

@@ -1,4 +1,4 @@
-import { hasNoStore } from '../metadata/hasNoStore';
+import { mayStoreResponse } from '../metadata/mayStoreResponse';
 import { cacheKeyIgnoring } from '../metadata/cacheKeyIgnoring';
 import { isEngineRequest } from '../shared/engineRequestMarker';
 import type { EngineRequest, ServiceWorkerEngine } from '../protocol';
@@ -138,11 +138,12 @@ export function isCacheable(
   config: Pick<ServiceWorkerConfig, 'cacheNoStore' | 'cacheCredentialed' | 'cacheAuthorized' | 'shared'>,
 ): boolean {
   if (response.status !== 200 || response.type === 'opaque' || response.type === 'opaqueredirect' || response.type === 'error') return false;
-  const cacheControl = response.headers.get('Cache-Control') ?? '';
-  if (!config.cacheNoStore && hasNoStore(cacheControl)) return false;
-  if (config.shared && /(^|,)\s*private\s*(,|=|$)/i.test(cacheControl)) return false;
-  if (!config.cacheAuthorized && request.headers.has('Authorization')) return false;
-  const crossOrigin = response.type === 'cors';
-  if (crossOrigin && request.credentials === 'include' && !config.cacheCredentialed) return false;
-  return true;
+  return mayStoreResponse(
+    {
+      cacheControl: response.headers.get('Cache-Control') ?? '',
+      authorized: request.headers.has('Authorization'),
+      credentialedCrossOrigin: response.type === 'cors' && request.credentials === 'include',
+    },
+    { keepNoStore: config.cacheNoStore, keepPrivate: !config.shared, keepAuthorized: config.cacheAuthorized, keepCredentialed: config.cacheCredentialed },
+  );
 }
