@@ -19,7 +19,8 @@ import { BackgroundJobs } from './BackgroundJobs';
 import { StoredFileRemovals } from '../storage/StoredFileRemovals';
 import { SharedDownloads } from './SharedDownloads';
 import { dropEntries as dropPartitionEntries, type DropOptions } from './dropEntries';
-import { enforceBudget as enforcePartitionBudget, evictEntries, evictForQuota } from './evictEntries';
+import { commitDownload } from './commitDownload';
+import { enforceBudget as enforcePartitionBudget, evictForQuota } from './evictEntries';
 import { buildCacheStats } from './buildCacheStats';
 import { parseEngineOptions } from './parseEngineOptions';
 import { dropDamaged as dropDamagedEntry, fileFor, openStoredFile, readEntryFile as readStoredEntryFile } from './readStoredFile';
@@ -351,21 +352,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         nifti: result.nifti,
       };
 
-      const committed = await withCommitLock(async () => {
-        if (noStore) return null;
-        const fit = await evictEntries(storage!, { kind: 'fit', incoming: { sha256: storedName(entry), bytes: entry.bytes } }, entry.key);
-        if (fit.refused !== null) return null;
-        // Leased before it becomes visible, so no other tab can evict it before it is handed out.
-        await leases.hold(storedName(entry));
-        await files.commit(temporary, storedName(entry));
-        const previous = await storage!.store.get(entry.key);
-        await storage!.store.put(entry);
-        changes.post({ type: 'entries', keys: [entry.key] });
-        if (previous && storedName(previous) !== storedName(entry) && (await storage!.store.countBySha256(storedName(previous))) === 0) {
-          await storage!.removals.remove(storedName(previous));
-        }
-        return entry;
-      });
+      const committed = await commitDownload(storage, temporary, entry, !noStore);
 
       if (!committed) {
         await addTotals({ uncached: 1 });
