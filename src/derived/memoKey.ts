@@ -1,5 +1,6 @@
 import { VolumeCacheError } from '../errors';
 import { canonicalBytes } from './canonicalBytes';
+import { toHex } from '../shared/toHex';
 
 export interface MemoKeyOptions {
   /** Version of the computation: bump it when its output changes, so old results no longer match. */
@@ -44,5 +45,5 @@ export async function memoKey(key: string, inputs: Record<string, unknown>, opti
   bytes.set(head, 0);
   bytes.set(body, head.byteLength);
   const digest = await crypto.subtle.digest('SHA-256', bytes);
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return toHex(new Uint8Array(digest));
 }

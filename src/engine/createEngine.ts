@@ -9,7 +9,6 @@ import { parseIntegrity } from '../metadata/parseIntegrity';
 import { validateConfigPatch, validateTtlSeconds } from '../metadata/validateConfig';
 import type { ArrayBufferResult, EngineInfo, EngineInitOptions, EngineRequest, ProgressCallback, ServiceWorkerEngine } from '../protocol';
 import type { CacheConfig, CacheEntry, CacheStats, CleanupReport, DownloadProgress, GetResult, MissingCapability } from '../types';
-import { createMemorySink } from '../storage/ByteSink';
 import type { HashWorkerSource, StartHashWorker } from './ChunkHasher';
 import { downloadLockName } from './downloadLockName';
 import { downloadVolume, type DownloadResult, type ResponseValidators } from './downloadVolume';
@@ -19,14 +18,16 @@ import { BackgroundJobs } from './BackgroundJobs';
 import { StoredFileRemovals } from '../storage/StoredFileRemovals';
 import { SharedDownloads } from './SharedDownloads';
 import { dropEntries as dropPartitionEntries, type DropOptions } from './dropEntries';
+import { checkIntegrity } from './checkIntegrity';
 import { commitDownload } from './commitDownload';
+import { downloadUncached } from './downloadUncached';
+import { toHex } from '../shared/toHex';
 import { enforceBudget as enforcePartitionBudget, evictForQuota } from './evictEntries';
 import { buildCacheStats } from './buildCacheStats';
 import { parseEngineOptions } from './parseEngineOptions';
 import { dropDamaged as dropDamagedEntry, fileFor, openStoredFile, readEntryFile as readStoredEntryFile } from './readStoredFile';
 import type { PartitionContext } from './PartitionContext';
 import { sweepOrphans as sweepPartitionOrphans } from './sweepOrphans';
-import { volumeFileName } from './volumeFileName';
 import { DerivedResults } from '../storage/DerivedResults';
 import { decodeNiftiVolume } from '../nifti/decodeNiftiVolume';
 import { memoKey } from '../derived/memoKey';
@@ -261,17 +262,8 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     };
 
     if (!storage) {
-      const sink = createMemorySink();
-      // Nothing is stored, so nothing streams through a hasher (which needs
-      // WebAssembly, perhaps what is missing): an integrity check digests the
-      // body, held in memory here anyway, with Web Crypto.
-      const result = await downloadVolume({ ...base, hash: false, openSink: async () => sink });
-      if (result.kind !== 'complete') throw new VolumeCacheError('http-status', 'Unexpected 304 without a cached copy.', { url: request.url, status: 304 });
-      const file = sink.toFile(volumeFileName(request.url, result.nifti?.compressed ?? null), result.meta.contentType);
-      if (expectedSha256 !== null) {
-        checkIntegrity(toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()))), expectedSha256, request.url);
-      }
-      await addTotals({ misses: 1, uncached: 1, downloads: 1, bytesFromNetwork: result.bytesFromNetwork });
+      const { file, bytesFromNetwork } = await downloadUncached(base, expectedSha256);
+      await addTotals({ misses: 1, uncached: 1, downloads: 1, bytesFromNetwork });
       return { file, status: 'uncached', entry: null };
     }
 
@@ -960,12 +952,6 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   return engine;
 }
 
-function checkIntegrity(sha256: string, expectedSha256: string | null, url: string): void {
-  if (expectedSha256 !== null && sha256 !== expectedSha256) {
-    throw new VolumeCacheError('integrity', `SHA-256 of the download is ${sha256}, expected ${expectedSha256}.`, { url });
-  }
-}
-
 /** Revalidation failures that leave the cached copy the best answer (offline, server trouble, rate limiting). */
 function isServableAsStale(error: unknown): boolean {
   if (!(error instanceof VolumeCacheError)) return false;
@@ -1004,8 +990,4 @@ async function checkPartitionKey(store: MetadataStore, key: CryptoKey | null): P
     return;
   }
   if (check) throw new VolumeCacheError('key-mismatch', 'This partition is encrypted; open it with its key.');
-}
-
-function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
