@@ -2,26 +2,23 @@ import { releaseProxy, transfer } from 'comlink';
 import { DEFAULTS } from '../defaults';
 import { VERSION } from '../version';
 import { VolumeCacheError } from '../errors';
-import { computeExpiresAt, isExpired, selectExpiredEntries } from '../metadata/freshness';
+import { isExpired, selectExpiredEntries } from '../metadata/freshness';
 import { MetadataStore, ZERO_TOTALS, type CacheTotals } from '../metadata/MetadataStore';
-import { mayStoreResponse } from '../metadata/mayStoreResponse';
 import { parseIntegrity } from '../metadata/parseIntegrity';
 import { validateConfigPatch, validateTtlSeconds } from '../metadata/validateConfig';
 import type { ArrayBufferResult, EngineInfo, EngineInitOptions, EngineRequest, ProgressCallback, ServiceWorkerEngine } from '../protocol';
 import type { CacheConfig, CacheEntry, CacheStats, CleanupReport, DownloadProgress, GetResult, MissingCapability } from '../types';
 import type { HashWorkerSource, StartHashWorker } from './ChunkHasher';
 import { downloadLockName } from './downloadLockName';
-import { downloadVolume, type DownloadResult, type ResponseValidators } from './downloadVolume';
+import type { ResponseValidators } from './downloadVolume';
 import { PartitionFiles } from '../storage/PartitionFiles';
 import { ReadLeases } from '../storage/ReadLeases';
 import { BackgroundJobs } from './BackgroundJobs';
 import { StoredFileRemovals } from '../storage/StoredFileRemovals';
 import { SharedDownloads } from './SharedDownloads';
 import { dropEntries as dropPartitionEntries, type DropOptions } from './dropEntries';
-import { checkIntegrity } from './checkIntegrity';
-import { commitDownload } from './commitDownload';
 import { downloadUncached } from './downloadUncached';
-import { toHex } from '../shared/toHex';
+import { storeDownload } from './storeDownload';
 import { enforceBudget as enforcePartitionBudget, evictForQuota } from './evictEntries';
 import { buildCacheStats } from './buildCacheStats';
 import { parseEngineOptions } from './parseEngineOptions';
@@ -36,9 +33,8 @@ import { renderThumbnail } from '../derived/renderThumbnail';
 import type { NiftiHeaderInfo } from '../nifti/NiftiHeaderInfo';
 import { openCacheChangePoster, type CacheChangePoster } from '../shared/cacheChanges';
 import { canHashHere } from './StreamingSha256';
-import { createEncryptingSink } from '../encryption/EncryptingSink';
 import { createKeyCheck, keyMatches } from '../encryption/keyCheck';
-import { decryptAll, decryptInPlace } from '../encryption/readEncryptedFile';
+import { decryptInPlace } from '../encryption/readEncryptedFile';
 import { createSealedEntryCodec } from '../encryption/sealedEntryCodec';
 import { storedSize } from '../encryption/chunkFormat';
 import { storedName, toPublicEntry, type StoredEntry } from '../metadata/EntryCodec';
@@ -267,103 +263,16 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       return { file, status: 'uncached', entry: null };
     }
 
-    const files = storage.files;
-    // Locked (a Web Lock on its name) until release() below, so no sweep in another context deletes it mid-download.
-    const temporary = await files.createDownload();
-    // Encrypted files get a random name: naming them by content would tell
-    // anyone holding a copy of a volume whether it is cached here.
-    const fileId = crypto.getRandomValues(new Uint8Array(16));
-    try {
-      let result: DownloadResult<string>;
-      try {
-        const key = encryptionKey;
-        result = await downloadVolume({
-          ...base,
-          openSink: async () => (key ? createEncryptingSink(await temporary.openSink(), key, fileId) : temporary.openSink()),
-        });
-      } catch (error) {
-        await temporary.remove().catch(() => undefined);
-        throw error;
-      }
-
-      if (result.kind === 'not-modified' && existing) {
-        await temporary.remove().catch(() => undefined);
-        const now = platform.now();
-        const renewed = await storage.store.update(existing.key, (entry) => ({
-          ...entry,
-          etag: result.meta.etag ?? entry.etag,
-          lastModified: result.meta.lastModified ?? entry.lastModified,
-          expiresAt: computeExpiresAt(now, ttlSeconds),
-          lastAccessedAt: now,
-        }));
-        if (renewed) changes.post({ type: 'entries', keys: [renewed.key] });
-        const file = renewed ? await readEntryFile(renewed) : null;
-        if (!renewed || !file) return downloadAndStore(request, expectedSha256, null, signal, report, undefined, existing.pinned);
-        await addTotals({ hits: 1, revalidations: 1, bytesFromCache: renewed.bytes });
-        return { file, status: 'revalidated', entry: renewed };
-      }
-      if (result.kind !== 'complete') {
-        await temporary.remove().catch(() => undefined);
-        throw new VolumeCacheError('http-status', `The server answered 304 to an unconditional request for ${request.url}.`, { url: request.url, status: 304 });
-      }
-      const sha256 = result.sha256;
-      try {
-        checkIntegrity(sha256, expectedSha256, request.url);
-      } catch (error) {
-        await temporary.remove().catch(() => undefined);
-        throw error;
-      }
-      await addTotals({ downloads: 1, bytesFromNetwork: result.bytesFromNetwork, misses: 1 });
-
-      const noStore = !mayStoreResponse(
-        {
-          cacheControl: result.meta.cacheControl,
-          // Credentials make a response one user's: kept only where the partition says it is that user's.
-          authorized: Object.keys(headers).some((name) => name.toLowerCase() === 'authorization'),
-          // The engine's fetch sends no cookies across origins.
-          credentialedCrossOrigin: false,
-        },
-        // get() keeps no-store responses unless asked to respect them (the cache is the copy the application asked for).
-        { keepNoStore: request.respectNoStore !== true, keepAuthorized: cacheAuthorized, keepPrivate: true, keepCredentialed: true },
-      );
-      const now = platform.now();
-      const entry: StoredEntry = {
-        ...(encryptionKey ? { storedAs: toHex(fileId) } : {}),
-        key: request.key,
-        url: request.url,
-        bytes: result.bytes,
-        sha256,
-        contentType: result.meta.contentType,
-        contentEncoding: result.meta.contentEncoding,
-        etag: result.meta.etag,
-        lastModified: result.meta.lastModified,
-        createdAt: now,
-        lastAccessedAt: now,
-        expiresAt: computeExpiresAt(now, ttlSeconds),
-        pinned: existing?.pinned ?? wasPinned,
-        nifti: result.nifti,
-      };
-
-      const committed = await commitDownload(storage, temporary, entry, !noStore);
-
-      if (!committed) {
-        await addTotals({ uncached: 1 });
-        if (encryptionKey) {
-          // Not kept: hand out the plaintext and leave nothing on disk.
-          const plaintext = await decryptAll(await temporary.handle.getFile(), encryptionKey, entry.bytes);
-          await temporary.remove();
-          return { file: fileFor(entry, new Blob([plaintext])), status: 'uncached', entry: null };
-        }
-        const file = await files.keepUncached(temporary);
-        return { file: fileFor(entry, file), status: 'uncached', entry: null };
-      }
-      const file = await readEntryFile(committed);
-      if (!file) throw new VolumeCacheError('corrupt', 'The stored file vanished right after it was written.', { url: request.url });
-      if (committed.nifti) scheduleThumbnail(committed);
-      return { file, status: 'miss', entry: toPublicEntry(committed) };
-    } finally {
-      temporary.release();
-    }
+    const outcome = await storeDownload(
+      storage,
+      { request, expectedSha256, existing, wasPinned, download: base, ttlSeconds, cacheAuthorized },
+      (stored) => {
+        if (stored.nifti) scheduleThumbnail(stored);
+      },
+    );
+    // A 304 for an entry whose file turned out to be gone: download it afresh.
+    if (outcome === 'refetch') return downloadAndStore(request, expectedSha256, null, signal, report, undefined, existing?.pinned ?? false);
+    return outcome;
   }
 
   /** The get pipeline: hit, revalidate, or download, with concurrent calls for one key sharing the download. */
