@@ -19,6 +19,7 @@ import { SharedDownloads } from './SharedDownloads';
 import { dropEntries as dropPartitionEntries, type DropOptions } from './dropEntries';
 import { downloadUncached } from './downloadUncached';
 import { storeDownload } from './storeDownload';
+import { DecodedVolumes, type DecodedVolume } from './DecodedVolumes';
 import { enforceBudget as enforcePartitionBudget, evictForQuota } from './evictEntries';
 import { buildCacheStats } from './buildCacheStats';
 import { parseEngineOptions } from './parseEngineOptions';
@@ -26,11 +27,7 @@ import { dropDamaged as dropDamagedEntry, fileFor, openStoredFile, readEntryFile
 import type { PartitionContext } from './PartitionContext';
 import { sweepOrphans as sweepPartitionOrphans } from './sweepOrphans';
 import { DerivedResults } from '../storage/DerivedResults';
-import { decodeNiftiVolume } from '../nifti/decodeNiftiVolume';
-import { memoKey } from '../derived/memoKey';
 import { MemoryLru } from '../derived/MemoryLru';
-import { renderThumbnail } from '../derived/renderThumbnail';
-import type { NiftiHeaderInfo } from '../nifti/NiftiHeaderInfo';
 import { openCacheChangePoster, type CacheChangePoster } from '../shared/cacheChanges';
 import { canHashHere } from './StreamingSha256';
 import { createKeyCheck, keyMatches } from '../encryption/keyCheck';
@@ -63,9 +60,6 @@ export function browserPlatform(startHashWorker: StartHashWorker | null = null):
   };
 }
 
-/** Bumped when decoding changes, so stored decoded copies from an older decoder are not reused. */
-const DECODER_VERSION = 1;
-const THUMBNAIL_VERSION = 1;
 /**
  * How long the service worker reuses a stored file it opened for one request
  * for the next ones (see ReadLeases.recentlyOpened). It also bounds how long
@@ -87,10 +81,10 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   let cacheAuthorized = false;
   /** The partition's AES-GCM key when it is encrypted; files and sealed rows need it. */
   let encryptionKey: CryptoKey | null = null;
-  let keepDecoded: boolean | 'pinned-only' = true;
-  let thumbnailsEnabled = true;
-  let memoryTier = new MemoryLru<{ header: NiftiHeaderInfo; voxels: ArrayBuffer }>(DEFAULTS.memoryBytes);
+  let memoryTier = new MemoryLru<DecodedVolume>(DEFAULTS.memoryBytes);
   const background = new BackgroundJobs(() => state === 'open');
+  /** Made at init, with the partition's settings. */
+  let volumes: DecodedVolumes;
   let stallTimeoutMs = DEFAULTS.stallTimeoutSeconds * 1000;
   let state: 'new' | 'open' | 'closed' = 'new';
   /** Totals for network-only mode, where there is no database to keep them. */
@@ -322,89 +316,8 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     }
   }
 
-  /**
-   * The decoded volume for an entry: from the memory tier, a stored decoded
-   * copy, or by decoding the file now (and storing the result, as keepDecoded
-   * says). The decoded copy is a derived result keyed by the source's SHA-256
-   * and the decoder version: the same mechanism as memo().
-   */
-  async function decodedVolume(
-    entry: StoredEntry | null,
-    file: File,
-    url: string,
-    /** False for background jobs: a thumbnail must not fill the budget or the memory tier with voxels nobody asked for. */
-    keep = true,
-  ): Promise<{ header: NiftiHeaderInfo; voxels: ArrayBuffer; from: 'decode' | 'disk' | 'memory' }> {
-    if (!entry || !storage) {
-      const decoded = await decodeNiftiVolume(file, { url });
-      await addTotals({ decodes: 1 });
-      return { ...decoded, from: 'decode' };
-    }
-    const id = await memoKey('volume-cache:decoded', { source: entry.sha256 }, { version: DECODER_VERSION });
-    const inMemory = memoryTier.get(id);
-    if (inMemory) {
-      await addTotals({ decodedHits: 1 });
-      return { header: inMemory.header, voxels: inMemory.voxels.slice(0), from: 'memory' };
-    }
-    const stored = await storage.derived.get(id);
-    if (stored?.data) {
-      await addTotals({ decodedHits: 1 });
-      const header = stored.value as NiftiHeaderInfo;
-      if (keep) remember(id, header, stored.data);
-      return { header, voxels: stored.data, from: 'disk' };
-    }
-    const decoded = await decodeNiftiVolume(file, { url });
-    await addTotals({ decodes: 1 });
-    if (keep && (keepDecoded === true || (keepDecoded === 'pinned-only' && entry.pinned))) {
-      await withCommitLock(async () => {
-        // Its source may have been evicted while we decoded: then keep nothing.
-        if (!(await storage!.store.get(entry.key))) return;
-        await storage!.derived.put({ id, kind: 'decoded', sources: [storedName(entry)], ttlSeconds: null, data: decoded.voxels, value: decoded.header });
-        changes.post({ type: 'stats' });
-      });
-      await enforceBudget();
-    }
-    if (keep) remember(id, decoded.header, decoded.voxels);
-    return { ...decoded, from: 'decode' };
-  }
-
-  /** Keeps a copy in the memory tier (the original is transferred to the page). */
-  function remember(id: string, header: NiftiHeaderInfo, voxels: ArrayBuffer): void {
-    if (voxels.byteLength <= memoryTier.maxBytes) memoryTier.set(id, { header, voxels: voxels.slice(0) }, voxels.byteLength);
-  }
-
-  async function thumbnailId(entry: StoredEntry): Promise<string> {
-    return memoKey('volume-cache:thumbnail', { source: entry.sha256 }, { version: THUMBNAIL_VERSION });
-  }
-
-  /** Queues a thumbnail of a cached volume, made in the background (see BackgroundJobs). */
   function scheduleThumbnail(entry: StoredEntry): void {
-    if (!thumbnailsEnabled || typeof OffscreenCanvas === 'undefined' || !storage || !entry.nifti) return;
-    // Decoding a huge volume in the background only for a 128 px picture would cost its whole size in memory.
-    const voxelBytes = (entry.nifti.dims.reduce((product, size) => product * size, 1) * entry.nifti.bitsPerVoxel) / 8;
-    if (voxelBytes > DEFAULTS.thumbnailMaxVoxelBytes) return;
-    // Queued at once, under a name known without hashing, so stats() counts it as pending as soon as the get that caused it returns.
-    background.add(`thumbnail:${entry.sha256}`, async () => {
-      const id = await thumbnailId(entry);
-      if (await storage?.store.getDerived(id)) return 'nothing-to-do';
-      return makeThumbnail(id, entry.key);
-    });
-  }
-
-  /** Makes and stores the thumbnail; 'nothing-to-do' when the entry went away first. */
-  async function makeThumbnail(id: string, key: string): Promise<void | 'nothing-to-do'> {
-    const entry = storage ? await storage.store.get(key) : undefined;
-    const file = entry ? await readEntryFile(entry) : null;
-    if (!entry || !file || !storage) return 'nothing-to-do';
-    const { header, voxels } = await decodedVolume(entry, file, entry.url, false);
-    const png = await (await renderThumbnail(header, voxels, { size: 128 })).arrayBuffer();
-    const stored = await withCommitLock(async () => {
-      if (!(await storage!.store.get(key))) return false;
-      await storage!.derived.put({ id, kind: 'thumbnail', sources: [storedName(entry)], ttlSeconds: null, data: png, value: { type: 'image/png' } });
-      return true;
-    });
-    if (!stored) return 'nothing-to-do';
-    changes.post({ type: 'entries', keys: [key] });
+    volumes.scheduleThumbnail(entry);
   }
 
   /**
@@ -534,9 +447,15 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       fileLeaseMs = settings.fileLeaseMs;
       leases = new ReadLeases(platform.locks, `volume-cache:${partition}:read:`, fileLeaseMs);
       encryptionKey = settings.encryptionKey;
-      keepDecoded = settings.keepDecoded;
-      thumbnailsEnabled = settings.thumbnails;
       memoryTier = new MemoryLru(settings.memoryBytes);
+      volumes = new DecodedVolumes({
+        partition: () => storage,
+        keepDecoded: settings.keepDecoded,
+        thumbnails: settings.thumbnails,
+        memoryTier,
+        background,
+        addTotals,
+      });
       missing = [];
       hashWorker = hashWorkerSource(settings.hashWorkerUrl);
       if (!(await canHashHere())) missing.push('webassembly');
@@ -704,7 +623,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       const done = background.enterForeground();
       try {
         const entry = result.entry && storage ? ((await storage.store.get(request.key)) ?? null) : null;
-        const { header, voxels, from } = await decodedVolume(entry, result.file, request.url);
+        const { header, voxels, from } = await volumes.decoded(entry, result.file, request.url);
         return transfer({ header, voxels, file: result.file, status: result.status, decodedFrom: from }, [voxels]);
       } finally {
         done();
@@ -758,10 +677,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       if (!storage) return null;
       const entry = await storage.store.get(key);
       if (!entry) return null;
-      const hit = await storage.derived.get(await thumbnailId(entry));
-      if (hit?.data) return new Blob([hit.data], { type: 'image/png' });
-      if (entry.nifti) scheduleThumbnail(entry);
-      return null;
+      return volumes.thumbnail(entry);
     },
 
     async lookup(key) {
