@@ -19,6 +19,10 @@ import { SharedDownloads } from './SharedDownloads';
 import { dropEntries as dropPartitionEntries, type DropOptions } from './dropEntries';
 import { downloadUncached } from './downloadUncached';
 import { storeDownload } from './storeDownload';
+import { browserPlatform, type EnginePlatform } from './EnginePlatform';
+import { openPartitionStorage } from './openPartitionStorage';
+
+export { browserPlatform, type EnginePlatform };
 import { DecodedVolumes, type DecodedVolume } from './DecodedVolumes';
 import { enforceBudget as enforcePartitionBudget, evictForQuota } from './evictEntries';
 import { buildCacheStats } from './buildCacheStats';
@@ -30,35 +34,9 @@ import { DerivedResults } from '../storage/DerivedResults';
 import { MemoryLru } from '../derived/MemoryLru';
 import { openCacheChangePoster, type CacheChangePoster } from '../shared/cacheChanges';
 import { canHashHere } from './StreamingSha256';
-import { createKeyCheck, keyMatches } from '../encryption/keyCheck';
 import { decryptInPlace } from '../encryption/readEncryptedFile';
-import { createSealedEntryCodec } from '../encryption/sealedEntryCodec';
 import { storedSize } from '../encryption/chunkFormat';
 import { storedName, toPublicEntry, type StoredEntry } from '../metadata/EntryCodec';
-
-/** What the engine needs from its context; production passes the platform's, tests may pass fakes. */
-export interface EnginePlatform {
-  fetch: typeof fetch;
-  /** null where OPFS is missing. */
-  getDirectory: (() => Promise<FileSystemDirectoryHandle>) | null;
-  now: () => number;
-  storage: Pick<StorageManager, 'estimate' | 'persisted'> | null;
-  locks: LockManager | null;
-  /** Starts the worker that hashes large downloads in parallel; null where there is none (the service worker). */
-  startHashWorker: StartHashWorker | null;
-}
-
-export function browserPlatform(startHashWorker: StartHashWorker | null = null): EnginePlatform {
-  const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined;
-  return {
-    startHashWorker: typeof Worker !== 'undefined' ? startHashWorker : null,
-    fetch: globalThis.fetch.bind(globalThis),
-    getDirectory: storage && typeof storage.getDirectory === 'function' ? () => storage.getDirectory() : null,
-    now: () => Date.now(),
-    storage: storage && typeof storage.estimate === 'function' ? storage : null,
-    locks: typeof navigator !== 'undefined' && navigator.locks ? navigator.locks : null,
-  };
-}
 
 /**
  * How long the service worker reuses a stored file it opened for one request
@@ -461,31 +439,9 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       if (!(await canHashHere())) missing.push('webassembly');
       if (!platform.locks) missing.push('web-locks');
 
-      let store: MetadataStore | null = null;
-      let files: PartitionFiles | null = null;
-      try {
-        store = await MetadataStore.open(partition, encryptionKey ? createSealedEntryCodec(encryptionKey) : undefined);
-      } catch {
-        missing.push('indexeddb');
-      }
-      if (store) {
-        try {
-          await checkPartitionKey(store, encryptionKey);
-        } catch (error) {
-          store.close();
-          throw error;
-        }
-      }
-      if (!platform.getDirectory) {
-        missing.push('opfs');
-      } else {
-        try {
-          files = await PartitionFiles.open(platform.getDirectory, partition, platform.locks);
-          if (!files.canUseSyncAccess) missing.push('sync-access-handle');
-        } catch {
-          missing.push('opfs');
-        }
-      }
+      const opened = await openPartitionStorage(platform, partition, encryptionKey);
+      missing.push(...opened.missing);
+      const { store, files } = opened;
       // Hashing needs WebAssembly; without it nothing can be verified, so nothing is stored.
       if (store && files && !missing.includes('webassembly')) {
         storage = openedStorage(store, files);
@@ -796,23 +752,4 @@ function releaseCallback(callback: unknown): void {
 
 function withPublicEntry<T extends { entry: CacheEntry | null }>(result: T): T {
   return { ...result, entry: toPublicEntry(result.entry) };
-}
-
-/**
- * A partition is encrypted or not for life: opening it with a key it was not
- * made with, or without the key it was made with, fails with key-mismatch
- * before anything is read, never with garbage.
- */
-async function checkPartitionKey(store: MetadataStore, key: CryptoKey | null): Promise<void> {
-  const check = await store.getKeyCheck();
-  if (key) {
-    if (check) {
-      if (!(await keyMatches(key, check))) throw new VolumeCacheError('key-mismatch', 'This partition was encrypted with a different key.');
-      return;
-    }
-    if ((await store.countEntries()) > 0) throw new VolumeCacheError('key-mismatch', 'This partition holds unencrypted entries; it cannot be opened with a key.');
-    await store.putKeyCheck(await createKeyCheck(key));
-    return;
-  }
-  if (check) throw new VolumeCacheError('key-mismatch', 'This partition is encrypted; open it with its key.');
 }
