@@ -21,6 +21,7 @@ import { downloadUncached } from './downloadUncached';
 import { storeDownload } from './storeDownload';
 import { browserPlatform, type EnginePlatform } from './EnginePlatform';
 import { openPartitionStorage } from './openPartitionStorage';
+import { readMemo, uncachedKeys, writeMemo } from './memoResults';
 
 export { browserPlatform, type EnginePlatform };
 import { DecodedVolumes, type DecodedVolume } from './DecodedVolumes';
@@ -588,44 +589,17 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
 
     async readMemo(id) {
       ensureOpen();
-      if (!storage) return null;
-      const hit = await storage.derived.get(id);
-      if (!hit) return null;
-      if (hit.data) {
-        const { arrayType } = hit.value as { arrayType: string };
-        return transfer({ kind: 'binary', arrayType, data: hit.data }, [hit.data]);
-      }
-      return { kind: 'value', value: (hit.value as { value: unknown }).value };
+      return storage ? readMemo(storage, id) : null;
     },
 
     async uncachedKeys(keys) {
       ensureOpen();
-      if (!storage) return [];
-      const uncached: string[] = [];
-      for (const key of keys) if (!(await storage.store.get(key))) uncached.push(key);
-      return uncached;
+      return storage ? uncachedKeys(storage, keys) : [];
     },
 
     async writeMemo(id, payload, options) {
       ensureOpen();
-      if (!storage) return;
-      if (options.ttlSeconds !== undefined) validateTtlSeconds(options.ttlSeconds);
-      const sources: string[] = [];
-      for (const key of options.sourceKeys) {
-        const entry = await storage.store.get(key);
-        if (!entry) throw new VolumeCacheError('invalid-argument', `memo source ${key} is not in the cache; cache it first, or leave it out of sources.`);
-        sources.push(storedName(entry));
-      }
-      await storage.derived.put({
-        id,
-        kind: 'memo',
-        sources,
-        ttlSeconds: options.ttlSeconds ?? null,
-        data: payload.kind === 'binary' ? payload.data : null,
-        value: payload.kind === 'binary' ? { arrayType: payload.arrayType } : { value: payload.value },
-      });
-      changes.post({ type: 'stats' });
-      await enforceBudget();
+      if (storage) await writeMemo(storage, id, payload, options);
     },
 
     async thumbnail(key) {

@@ -1,0 +1,57 @@
+import { transfer } from 'comlink';
+import { VolumeCacheError } from '../errors';
+import { storedName } from '../metadata/EntryCodec';
+import { validateTtlSeconds } from '../metadata/validateConfig';
+import type { MemoPayload } from '../protocol';
+import { enforceBudget } from './evictEntries';
+import type { PartitionContext } from './PartitionContext';
+
+/**
+ * memo() results as the engine keeps them: derived results of kind "memo",
+ * tied to the stored files of their sources (evicted with them) and counted
+ * against the budget.
+ */
+
+/** A kept result, its bytes transferred to the page; null when there is none. */
+export async function readMemo(partition: PartitionContext, id: string): Promise<MemoPayload | null> {
+  const hit = await partition.derived.get(id);
+  if (!hit) return null;
+  if (hit.data) {
+    const { arrayType } = hit.value as { arrayType: string };
+    return transfer({ kind: 'binary', arrayType, data: hit.data }, [hit.data]);
+  }
+  return { kind: 'value', value: (hit.value as { value: unknown }).value };
+}
+
+/** Keeps a result; a source not cached is the caller's mistake (invalid-argument). */
+export async function writeMemo(
+  partition: PartitionContext,
+  id: string,
+  payload: MemoPayload,
+  options: { sourceKeys: readonly string[]; ttlSeconds?: number },
+): Promise<void> {
+  if (options.ttlSeconds !== undefined) validateTtlSeconds(options.ttlSeconds);
+  const sources: string[] = [];
+  for (const key of options.sourceKeys) {
+    const entry = await partition.store.get(key);
+    if (!entry) throw new VolumeCacheError('invalid-argument', `memo source ${key} is not in the cache; cache it first, or leave it out of sources.`);
+    sources.push(storedName(entry));
+  }
+  await partition.derived.put({
+    id,
+    kind: 'memo',
+    sources,
+    ttlSeconds: options.ttlSeconds ?? null,
+    data: payload.kind === 'binary' ? payload.data : null,
+    value: payload.kind === 'binary' ? { arrayType: payload.arrayType } : { value: payload.value },
+  });
+  partition.changes.post({ type: 'stats' });
+  await enforceBudget(partition);
+}
+
+/** The keys among `keys` that have no entry (memo() refuses them as sources before computing). */
+export async function uncachedKeys(partition: PartitionContext, keys: readonly string[]): Promise<string[]> {
+  const uncached: string[] = [];
+  for (const key of keys) if (!(await partition.store.get(key))) uncached.push(key);
+  return uncached;
+}
