@@ -2,7 +2,7 @@ import { releaseProxy, transfer } from 'comlink';
 import { DEFAULTS } from '../defaults';
 import { VERSION } from '../version';
 import { VolumeCacheError } from '../errors';
-import { isExpired, selectExpiredEntries } from '../metadata/freshness';
+import { isExpired } from '../metadata/freshness';
 import { MetadataStore, ZERO_TOTALS, type CacheTotals } from '../metadata/MetadataStore';
 import { parseIntegrity } from '../metadata/parseIntegrity';
 import { validateConfigPatch, validateTtlSeconds } from '../metadata/validateConfig';
@@ -22,6 +22,7 @@ import { storeDownload } from './storeDownload';
 import { browserPlatform, type EnginePlatform } from './EnginePlatform';
 import { openPartitionStorage } from './openPartitionStorage';
 import { readMemo, uncachedKeys, writeMemo } from './memoResults';
+import { cleanupPartition, clearPartition, invalidateEntry, unpinEntry } from './maintainPartition';
 
 export { browserPlatform, type EnginePlatform };
 import { DecodedVolumes, type DecodedVolume } from './DecodedVolumes';
@@ -505,49 +506,22 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
 
     async unpin(key) {
       ensureOpen();
-      if (!storage) return false;
-      const unpinned = (await storage.store.update(key, (entry) => ({ ...entry, pinned: false }))) !== undefined;
-      if (unpinned) changes.post({ type: 'entries', keys: [key] });
-      return unpinned;
+      return storage ? unpinEntry(storage, key) : false;
     },
 
     async invalidate(key) {
       ensureOpen();
-      if (!storage) return false;
-      return withCommitLock(async () => {
-        const existed = (await storage!.store.get(key)) !== undefined;
-        await dropEntries([key]);
-        return existed;
-      });
+      return storage ? invalidateEntry(storage, key) : false;
     },
 
     async clear() {
       ensureOpen();
-      if (!storage) return;
-      await withCommitLock(async () => {
-        await storage!.store.clearEntries();
-        await storage!.store.clearDerived();
-        memoryTier.clear();
-        // Downloads in progress in other tabs and Files handed out are left to finish; the rest goes now.
-        await storage!.files.sweepTemporaries(platform.now() - fileLeaseMs);
-        await storage!.files.sweepDerived(new Set());
-        for (const name of (await storage!.files.listBlobs()).keys()) await storage!.removals.remove(name);
-        changes.post({ type: 'cleared' });
-      });
+      if (storage) await clearPartition(storage, () => memoryTier.clear());
     },
 
     async cleanup(): Promise<CleanupReport> {
       ensureOpen();
-      if (!storage) return { expired: 0, evicted: 0, temporaries: 0, orphanFiles: 0 };
-      await hitsRecorded();
-      const expiredKeys = await withCommitLock(async () => {
-        const keys = selectExpiredEntries(await storage!.store.all(), platform.now()).map((entry) => entry.key);
-        await dropEntries(keys);
-        return keys;
-      });
-      const evicted = await enforceBudget();
-      const swept = await sweepOrphans();
-      return { expired: expiredKeys.length, evicted, ...swept };
+      return storage ? cleanupPartition(storage) : { expired: 0, evicted: 0, temporaries: 0, orphanFiles: 0 };
     },
 
     stats: async () => {
