@@ -19,6 +19,7 @@ import { SharedDownloads } from './SharedDownloads';
 import { dropEntries as dropPartitionEntries, type DropOptions } from './dropEntries';
 import { downloadUncached } from './downloadUncached';
 import { storeDownload } from './storeDownload';
+import { HitLog } from './HitLog';
 import { browserPlatform, type EnginePlatform } from './EnginePlatform';
 import { openPartitionStorage } from './openPartitionStorage';
 import { readMemo, uncachedKeys, writeMemo } from './memoResults';
@@ -29,16 +30,14 @@ import { DecodedVolumes, type DecodedVolume } from './DecodedVolumes';
 import { enforceBudget as enforcePartitionBudget, evictForQuota } from './evictEntries';
 import { buildCacheStats } from './buildCacheStats';
 import { parseEngineOptions } from './parseEngineOptions';
-import { dropDamaged as dropDamagedEntry, fileFor, openStoredFile, readEntryFile as readStoredEntryFile } from './readStoredFile';
+import { dropDamaged as dropDamagedEntry, fileFor, openStoredFile, readEntryFile as readStoredEntryFile, readStoredBytes } from './readStoredFile';
 import type { PartitionContext } from './PartitionContext';
 import { sweepOrphans as sweepPartitionOrphans } from './sweepOrphans';
 import { DerivedResults } from '../storage/DerivedResults';
 import { MemoryLru } from '../derived/MemoryLru';
 import { openCacheChangePoster, type CacheChangePoster } from '../shared/cacheChanges';
 import { canHashHere } from './StreamingSha256';
-import { decryptInPlace } from '../encryption/readEncryptedFile';
-import { storedSize } from '../encryption/chunkFormat';
-import { storedName, toPublicEntry, type StoredEntry } from '../metadata/EntryCodec';
+import { toPublicEntry, type StoredEntry } from '../metadata/EntryCodec';
 
 /**
  * How long the service worker reuses a stored file it opened for one request
@@ -72,7 +71,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
   const downloads = new SharedDownloads<GetResult>();
   const callerAborts = new Map<string, AbortController>();
   let commitChain: Promise<unknown> = Promise.resolve();
-  let hitBookkeeping: Promise<void> = Promise.resolve();
+  const hits = new HitLog(platform.now, () => storage, (delta) => addTotals(delta));
   let leases = new ReadLeases(null, '', 0);
   /** How long a File handed out stays readable; uncached results are kept as long. */
   let fileLeaseMs = DEFAULTS.fileLeaseSeconds * 1000;
@@ -340,49 +339,16 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
     if (!entry || isExpired(entry, platform.now()) || (expectedSha256 !== null && expectedSha256 !== entry.sha256)) return null;
     const done = background.enterForeground();
     try {
-      await leases.hold(storedName(entry));
-      let buffer = await storage.files.readBlobBytes(storedName(entry));
-      if (!buffer || buffer.byteLength !== (encryptionKey ? storedSize(entry.bytes) : entry.bytes)) return null;
-      if (encryptionKey) {
-        try {
-          buffer = await decryptInPlace(buffer, encryptionKey, entry.bytes);
-        } catch (error) {
-          if (error instanceof VolumeCacheError && error.code === 'corrupt') return null;
-          throw error;
-        }
-      }
-      return { buffer, status: 'hit', entry: toPublicEntry(countHit(entry)) };
+      const buffer = await readStoredBytes(storage, entry);
+      return buffer ? { buffer, status: 'hit', entry: toPublicEntry(countHit(entry)) } : null;
     } finally {
       done();
     }
   }
 
-  /**
-   * Records a hit served from `entry` (its last access, and the totals)
-   * after the answer has gone: the two readwrite transactions are about half
-   * of a warm get. Whatever here reads or acts on them waits for them first
-   * (see hitsRecorded); other tabs see them a moment later.
-   */
-  function countHit(entry: StoredEntry): StoredEntry {
-    const accessedAt = platform.now();
-    hitBookkeeping = hitBookkeeping
-      .then(async () => {
-        await touch(entry, accessedAt);
-        await addTotals({ hits: 1, bytesFromCache: entry.bytes });
-      })
-      .catch(() => undefined);
-    return { ...entry, lastAccessedAt: accessedAt };
-  }
-
-  /** Resolves once every hit answered so far is written down. */
-  function hitsRecorded(): Promise<void> {
-    return hitBookkeeping;
-  }
-
-  async function touch(entry: CacheEntry, at = platform.now()): Promise<CacheEntry> {
-    if (!storage) return entry;
-    return (await storage.store.update(entry.key, (row) => ({ ...row, lastAccessedAt: at }))) ?? entry;
-  }
+  const countHit = (entry: StoredEntry): StoredEntry => hits.count(entry);
+  const hitsRecorded = (): Promise<void> => hits.settled();
+  const touch = (entry: CacheEntry): Promise<CacheEntry> => hits.touch(entry);
 
   async function computeStats(): Promise<CacheStats> {
     const estimate = { usage: null as number | null, quota: null as number | null };

@@ -1,5 +1,5 @@
 import { VolumeCacheError } from '../errors';
-import { decryptAll } from '../encryption/readEncryptedFile';
+import { decryptAll, decryptInPlace } from '../encryption/readEncryptedFile';
 import { storedSize } from '../encryption/chunkFormat';
 import { storedName, type StoredEntry } from '../metadata/EntryCodec';
 import type { CacheEntry } from '../types';
@@ -67,6 +67,28 @@ export async function openStoredFile(partition: PartitionContext, entry: StoredE
   }
   if (reuse) leases.keepOpened(name, blob);
   return blob;
+}
+
+/**
+ * An entry's bytes read straight into the buffer that will be transferred
+ * (decrypted in place when encrypted), with no File or Blob in between: for
+ * an encrypted entry that copy cost more than the decryption. Null for
+ * anything but an intact file (no damage is handled here: the caller falls
+ * back to readEntryFile, which does that).
+ */
+export async function readStoredBytes(partition: PartitionContext, entry: StoredEntry): Promise<ArrayBuffer | null> {
+  const { encryptionKey } = partition;
+  const name = storedName(entry);
+  await partition.leases.hold(name);
+  const buffer = await partition.files.readBlobBytes(name);
+  if (!buffer || buffer.byteLength !== (encryptionKey ? storedSize(entry.bytes) : entry.bytes)) return null;
+  if (!encryptionKey) return buffer;
+  try {
+    return await decryptInPlace(buffer, encryptionKey, entry.bytes);
+  } catch (error) {
+    if (error instanceof VolumeCacheError && error.code === 'corrupt') return null;
+    throw error;
+  }
 }
 
 /** Drops a damaged entry (and, when its file exists, every entry sharing the file) and counts it. */
