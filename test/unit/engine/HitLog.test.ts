@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HitLog } from '../../../src/engine/HitLog';
-import { entry, openTestPartition, storeEntries, type TestPartition } from './support/partitionContext';
+import { entry, useTestPartitions, storeEntries, type TestPartition } from './support/partitionContext';
 
-const open: TestPartition[] = [];
-afterEach(() => {
-  for (const opened of open.splice(0)) opened.close();
-});
+const openPartition = useTestPartitions();
 
 describe('HitLog', () => {
   it('answers at once with the new last access, and writes it and the totals before settled() resolves', async () => {
-    const test = await openTestPartition();
-    open.push(test);
+    const test = await openPartition();
     const stored = entry('k', 'file-k', 12, 100);
     await storeEntries(test.context, [stored]);
     const log = new HitLog(test.context.now, () => test.context, test.context.addTotals);

@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commitDownload } from '../../../src/engine/commitDownload';
-import { entry, openTestPartition, rowKeys, storeEntries, type TestPartition } from './support/partitionContext';
+import { entry, useTestPartitions, rowKeys, storeEntries, type TestPartition } from './support/partitionContext';
 
-const open: TestPartition[] = [];
+const openPartition = useTestPartitions();
 async function partition(maxBytes = 1_000): Promise<TestPartition> {
-  const opened = await openTestPartition({ maxBytes });
-  open.push(opened);
+  const opened = await openPartition({ maxBytes });
   return opened;
 }
-afterEach(() => {
-  for (const opened of open.splice(0)) opened.close();
-});
 
 /** A finished download of `bytes` bytes in a temporary file, as downloadVolume leaves it. */
 async function downloaded(test: TestPartition, bytes: number) {

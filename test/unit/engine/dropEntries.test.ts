@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dropEntries, type DropOptions } from '../../../src/engine/dropEntries';
 import type { MetadataStore } from '../../../src/metadata/MetadataStore';
-import { derivedFile, entry, openTestPartition, rowKeys, storeEntries, type TestPartition } from './support/partitionContext';
+import { derivedFile, entry, useTestPartitions, rowKeys, storeEntries, type TestPartition } from './support/partitionContext';
 
-const open: TestPartition[] = [];
+const openPartition = useTestPartitions();
 async function partition(): Promise<TestPartition> {
-  const opened = await openTestPartition();
-  open.push(opened);
+  const opened = await openPartition();
   return opened;
 }
-afterEach(() => {
-  for (const opened of open.splice(0)) opened.close();
-});
 
 // a and b share one file; c has its own.
 const a = entry('a', 'shared', 10, 100);

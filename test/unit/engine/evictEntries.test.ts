@@ -1,20 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { byStoredFile, enforceBudget, evictEntries, evictForQuota } from '../../../src/engine/evictEntries';
 import type { PartitionContext } from '../../../src/engine/PartitionContext';
 import type { StoredEntry } from '../../../src/metadata/EntryCodec';
 import type { EvictionPlan, EvictionReason } from '../../../src/metadata/selectEviction';
-import { derivedFile, entry, openTestPartition, rowKeys, storeEntries, type TestPartition } from './support/partitionContext';
+import { derivedFile, entry, useTestPartitions, rowKeys, storeEntries, type TestPartition } from './support/partitionContext';
 
-const open: TestPartition[] = [];
+const openPartition = useTestPartitions();
 async function partition(maxBytes: number, entries: readonly StoredEntry[]): Promise<TestPartition> {
-  const opened = await openTestPartition({ maxBytes });
-  open.push(opened);
+  const opened = await openPartition({ maxBytes });
   await storeEntries(opened.context, entries);
   return opened;
 }
-afterEach(() => {
-  for (const opened of open.splice(0)) opened.close();
-});
 
 // Ten bytes each, oldest first; `pinned` is the oldest of all.
 const oldest = entry('oldest', 'sha-oldest', 10, 100);

@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cleanupPartition, clearPartition, invalidateEntry, unpinEntry } from '../../../src/engine/maintainPartition';
-import { derivedFile, entry, openTestPartition, rowKeys, storeEntries, type TestPartition } from './support/partitionContext';
+import { derivedFile, entry, useTestPartitions, rowKeys, storeEntries, type TestPartition } from './support/partitionContext';
 
-const open: TestPartition[] = [];
+const openPartition = useTestPartitions();
 async function partition(maxBytes?: number): Promise<TestPartition> {
-  const opened = await openTestPartition(maxBytes === undefined ? {} : { maxBytes });
-  open.push(opened);
+  const opened = await openPartition(maxBytes === undefined ? {} : { maxBytes });
   return opened;
 }
-afterEach(() => {
-  for (const opened of open.splice(0)) opened.close();
-});
 
 describe('maintainPartition', () => {
   it('unpinEntry unpins and announces; false for no entry', async () => {

@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readMemo, uncachedKeys, writeMemo } from '../../../src/engine/memoResults';
 import { VolumeCacheError } from '../../../src/errors';
-import { entry, openTestPartition, storeEntries, type TestPartition } from './support/partitionContext';
+import { entry, useTestPartitions, storeEntries, type TestPartition } from './support/partitionContext';
 
-const open: TestPartition[] = [];
+const openPartition = useTestPartitions();
 async function partition(maxBytes?: number): Promise<TestPartition> {
-  const opened = await openTestPartition(maxBytes === undefined ? {} : { maxBytes });
-  open.push(opened);
+  const opened = await openPartition(maxBytes === undefined ? {} : { maxBytes });
   return opened;
 }
-afterEach(() => {
-  for (const opened of open.splice(0)) opened.close();
-});
 
 describe('memo results', () => {
   it('keeps a structured value and bytes with their array type, and reads them back', async () => {

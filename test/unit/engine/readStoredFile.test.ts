@@ -1,18 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256OfBytes } from '../../../src/engine/StreamingSha256';
 import { fileFor, openStoredFile, readEntryFile } from '../../../src/engine/readStoredFile';
-import { entry, openTestPartition, rowKeys, storeEntries, storeFile, type TestPartition } from './support/partitionContext';
+import { entry, useTestPartitions, rowKeys, storeEntries, storeFile, type TestPartition } from './support/partitionContext';
 
-const open: TestPartition[] = [];
+const openPartition = useTestPartitions();
 async function partition(overrides: { verifyOnRead?: boolean } = {}): Promise<TestPartition> {
-  const opened = await openTestPartition();
+  const opened = await openPartition();
   if (overrides.verifyOnRead) Object.assign(opened, { context: { ...opened.context, verifyOnRead: true } });
-  open.push(opened);
   return opened;
 }
-afterEach(() => {
-  for (const opened of open.splice(0)) opened.close();
-});
 
 /** What storeFile writes: `bytes` bytes of 7. */
 const sevens = (bytes: number): Promise<string> => sha256OfBytes(new Uint8Array(bytes).fill(7));

@@ -1,20 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { storeDownload, type StoreDownloadJob } from '../../../src/engine/storeDownload';
 import { sha256OfBytes } from '../../../src/engine/StreamingSha256';
 import type { StoredEntry } from '../../../src/metadata/EntryCodec';
 import type { EngineRequest } from '../../../src/protocol';
 import { VolumeCacheError } from '../../../src/errors';
-import { entry, openTestPartition, rowKeys, storeEntries, type TestPartition } from './support/partitionContext';
+import { entry, useTestPartitions, rowKeys, storeEntries, type TestPartition } from './support/partitionContext';
 
-const open: TestPartition[] = [];
+const openPartition = useTestPartitions();
 async function partition(): Promise<TestPartition> {
-  const opened = await openTestPartition();
-  open.push(opened);
+  const opened = await openPartition();
   return opened;
 }
-afterEach(() => {
-  for (const opened of open.splice(0)) opened.close();
-});
 
 const URL_K = 'https://data.example/k.bin';
 const BODY = new Uint8Array(64).fill(3);

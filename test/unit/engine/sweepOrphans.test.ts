@@ -1,18 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PartitionContext } from '../../../src/engine/PartitionContext';
 import { sweepOrphans } from '../../../src/engine/sweepOrphans';
-import { derivedFile, entry, openTestPartition, storeEntries, storeFile, type TestPartition } from './support/partitionContext';
+import { derivedFile, entry, useTestPartitions, storeEntries, storeFile, type TestPartition } from './support/partitionContext';
 
 const LEASE_MS = 60_000;
-const open: TestPartition[] = [];
+const openPartition = useTestPartitions();
 async function partition(): Promise<TestPartition> {
-  const opened = await openTestPartition({ fileLeaseMs: LEASE_MS });
-  open.push(opened);
+  const opened = await openPartition({ fileLeaseMs: LEASE_MS });
   return opened;
 }
-afterEach(() => {
-  for (const opened of open.splice(0)) opened.close();
-});
 
 /** A finished download kept uncached (its File handed out), written at the clock's time now. */
 async function keepUncached(context: PartitionContext): Promise<void> {

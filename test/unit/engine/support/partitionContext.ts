@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { MetadataStore } from '../../../../src/metadata/MetadataStore';
 import type { StoredEntry } from '../../../../src/metadata/EntryCodec';
 import type { PartitionContext } from '../../../../src/engine/PartitionContext';
@@ -96,6 +97,19 @@ export async function openTestPartition({ fileLeaseMs = 60_000, maxBytes = 1_000
       leases.releaseAll();
       store.close();
     },
+  };
+}
+
+/** Opens test partitions for the calling test file and closes each after its test. */
+export function useTestPartitions(): (options?: TestPartitionOptions) => Promise<TestPartition> {
+  const opened: TestPartition[] = [];
+  afterEach(() => {
+    for (const partition of opened.splice(0)) partition.close();
+  });
+  return async (options = {}) => {
+    const partition = await openTestPartition(options);
+    opened.push(partition);
+    return partition;
   };
 }
 
