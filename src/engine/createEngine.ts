@@ -555,9 +555,9 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       if (!storage) return null;
       const entry = await storage.store.get(key);
       if (!entry) return null;
-      // The service worker's lookups: a viewer's burst of ranges opens the file once.
       // Closed meanwhile: a miss, as before the read began.
       if (!storage) return null;
+      // The service worker's lookups: a viewer's burst of ranges opens the file once.
       const stored = await openStoredFile(storage, entry, { reuseRecent: true });
       if (!stored) return null;
       const fresh = !isExpired(entry, platform.now());

@@ -3,10 +3,7 @@ import { commitDownload } from '../../../src/engine/commitDownload';
 import { entry, useTestPartitions, rowKeys, storeEntries, type TestPartition } from './support/partitionContext';
 
 const openPartition = useTestPartitions();
-async function partition(maxBytes = 1_000): Promise<TestPartition> {
-  const opened = await openPartition({ maxBytes });
-  return opened;
-}
+const partition = (maxBytes = 1_000): Promise<TestPartition> => openPartition({ maxBytes });
 
 /** A finished download of `bytes` bytes in a temporary file, as downloadVolume leaves it. */
 async function downloaded(test: TestPartition, bytes: number) {

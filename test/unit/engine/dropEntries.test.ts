@@ -3,11 +3,7 @@ import { dropEntries, type DropOptions } from '../../../src/engine/dropEntries';
 import type { MetadataStore } from '../../../src/metadata/MetadataStore';
 import { derivedFile, entry, useTestPartitions, rowKeys, storeEntries, type TestPartition } from './support/partitionContext';
 
-const openPartition = useTestPartitions();
-async function partition(): Promise<TestPartition> {
-  const opened = await openPartition();
-  return opened;
-}
+const partition = useTestPartitions();
 
 // a and b share one file; c has its own.
 const a = entry('a', 'shared', 10, 100);

@@ -2,11 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanupPartition, clearPartition, invalidateEntry, unpinEntry } from '../../../src/engine/maintainPartition';
 import { derivedFile, entry, useTestPartitions, rowKeys, storeEntries, type TestPartition } from './support/partitionContext';
 
-const openPartition = useTestPartitions();
-async function partition(maxBytes?: number): Promise<TestPartition> {
-  const opened = await openPartition(maxBytes === undefined ? {} : { maxBytes });
-  return opened;
-}
+const partition = useTestPartitions();
 
 describe('maintainPartition', () => {
   it('unpinEntry unpins and announces; false for no entry', async () => {
@@ -40,7 +36,7 @@ describe('maintainPartition', () => {
   });
 
   it('cleanupPartition removes expired unpinned entries, evicts to the budget and reports both', async () => {
-    const test = await partition(10);
+    const test = await partition({ maxBytes: 10 });
     const now = test.clock.now;
     await storeEntries(test.context, [
       entry('expired', 'file-e', 4, 1, { expiresAt: now - 1 }),

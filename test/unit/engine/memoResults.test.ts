@@ -3,11 +3,7 @@ import { readMemo, uncachedKeys, writeMemo } from '../../../src/engine/memoResul
 import { VolumeCacheError } from '../../../src/errors';
 import { entry, useTestPartitions, storeEntries, type TestPartition } from './support/partitionContext';
 
-const openPartition = useTestPartitions();
-async function partition(maxBytes?: number): Promise<TestPartition> {
-  const opened = await openPartition(maxBytes === undefined ? {} : { maxBytes });
-  return opened;
-}
+const partition = useTestPartitions();
 
 describe('memo results', () => {
   it('keeps a structured value and bytes with their array type, and reads them back', async () => {
@@ -30,7 +26,7 @@ describe('memo results', () => {
   });
 
   it('a result tied to a source that fits beside it evicts nothing, and goes when its source goes', async () => {
-    const test = await partition(100);
+    const test = await partition({ maxBytes: 100 });
     await storeEntries(test.context, [entry('volume', 'file-v', 40, 1)]);
     await writeMemo(test.context, 'm', { kind: 'binary', arrayType: 'ArrayBuffer', data: new ArrayBuffer(30) }, { sourceKeys: ['volume'] });
     expect(await test.context.store.get('volume')).toBeDefined();

@@ -6,11 +6,7 @@ import type { EngineRequest } from '../../../src/protocol';
 import { VolumeCacheError } from '../../../src/errors';
 import { entry, useTestPartitions, rowKeys, storeEntries, type TestPartition } from './support/partitionContext';
 
-const openPartition = useTestPartitions();
-async function partition(): Promise<TestPartition> {
-  const opened = await openPartition();
-  return opened;
-}
+const partition = useTestPartitions();
 
 const URL_K = 'https://data.example/k.bin';
 const BODY = new Uint8Array(64).fill(3);

@@ -5,10 +5,7 @@ import { derivedFile, entry, useTestPartitions, storeEntries, storeFile, type Te
 
 const LEASE_MS = 60_000;
 const openPartition = useTestPartitions();
-async function partition(): Promise<TestPartition> {
-  const opened = await openPartition({ fileLeaseMs: LEASE_MS });
-  return opened;
-}
+const partition = (): Promise<TestPartition> => openPartition({ fileLeaseMs: LEASE_MS });
 
 /** A finished download kept uncached (its File handed out), written at the clock's time now. */
 async function keepUncached(context: PartitionContext): Promise<void> {
