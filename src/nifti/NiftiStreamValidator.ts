@@ -1,9 +1,19 @@
 import { VolumeCacheError } from '../errors';
 import type { NiftiSummary } from '../types';
-import { summarizeNiftiHeader } from './summarizeNiftiHeader';
+import type { NiftiHeaderFields } from './NiftiHeaderFields';
+import { niftiHeaderProblem, type NiftiHeaderCheck } from './niftiHeaderProblem';
+import { readNiftiHeader } from './readNiftiHeader';
+import { toNiftiSummary } from './toNiftiSummary';
 
 /** Enough for the NIfTI-2 header (540 bytes) and its extension flag. */
 const HEADER_PREFIX_BYTES = 544;
+
+/**
+ * The header problems a download is refused for: so far only a bad shape.
+ * Decoding refuses every problem niftiHeaderProblem finds (a vox_offset, bitpix
+ * or datatype it cannot use); making the two alike is a later, separate change.
+ */
+const REFUSED_CHECKS: ReadonlySet<NiftiHeaderCheck> = new Set<NiftiHeaderCheck>(['rank', 'dims']);
 
 /**
  * Checks a download is a whole NIfTI file as its bytes stream past, without
@@ -64,7 +74,7 @@ export class NiftiStreamValidator {
         throw new VolumeCacheError('corrupt', 'The gzip stream is truncated or fails its CRC check.', { url: this.url, cause: this.inflateError });
       }
     }
-    const header = summarizeNiftiHeader(this.prefix.subarray(0, this.prefixLength), this.compressed, this.url);
+    const header = this.headerFields();
     const expected = header.voxOffset + header.voxelBytes;
     if (this.decodedBytes < expected) {
       throw new VolumeCacheError(
@@ -73,13 +83,26 @@ export class NiftiStreamValidator {
         { url: this.url },
       );
     }
-    return header.summary;
+    return toNiftiSummary(header, this.compressed);
   }
 
   /** Releases the inflater when the download fails before finish(). */
   abandon(): void {
     this.inflateWriter?.abort().catch(() => undefined);
     this.inflateWriter = null;
+  }
+
+  /** The header read from the first decoded bytes, or `not-nifti`. */
+  private headerFields(): NiftiHeaderFields {
+    const header = readNiftiHeader(this.prefix.subarray(0, this.prefixLength));
+    const details = { url: this.url };
+    if (header === 'no-header') {
+      throw new VolumeCacheError('not-nifti', `The body is not a NIfTI file (no valid NIfTI-1/2 header in its first ${this.prefixLength} bytes).`, details);
+    }
+    if (header === 'bad-magic') throw new VolumeCacheError('not-nifti', 'The body is not a NIfTI file (its header magic or size is wrong).', details);
+    const problem = niftiHeaderProblem(header);
+    if (problem && REFUSED_CHECKS.has(problem.check)) throw new VolumeCacheError('not-nifti', problem.detail, details);
+    return header;
   }
 
   private async route(chunk: Uint8Array): Promise<void> {

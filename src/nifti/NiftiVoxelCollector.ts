@@ -1,12 +1,19 @@
 import { VolumeCacheError } from '../errors';
-import { niftiHeaderSize } from './summarizeNiftiHeader';
+import type { NiftiHeaderFields } from './NiftiHeaderFields';
 import type { NiftiHeaderInfo } from './NiftiHeaderInfo';
 import { niftiDatatypes } from './niftiDatatypes';
-import { parseNiftiHeaderInfo } from './parseNiftiHeaderInfo';
+import { niftiHeaderProblem } from './niftiHeaderProblem';
+import { niftiHeaderSize } from './niftiHeaderSize';
+import { readNiftiHeader } from './readNiftiHeader';
 import { swapBytesInPlace } from './swapBytesInPlace';
+import { toNiftiHeaderInfo } from './toNiftiHeaderInfo';
 
 /** The NIfTI-2 fixed header (540 bytes) is the longest prefix the header parser needs. */
 const MAX_HEADER_BYTES = 540;
+
+function noHeader(bytes: number): string {
+  return `No valid NIfTI-1/2 header in the first ${bytes} bytes.`;
+}
 
 export interface NiftiVoxelCollectorOptions {
   /** Reported on errors. */
@@ -75,7 +82,7 @@ export class NiftiVoxelCollector {
     const header = this.header;
     const voxels = this.voxels;
     if (!header || !voxels) {
-      throw new VolumeCacheError('not-nifti', `No valid NIfTI-1/2 header in the first ${this.prefixLength} bytes.`, this.errorDetails());
+      throw new VolumeCacheError('not-nifti', noHeader(this.prefixLength), this.errorDetails());
     }
     if (this.copied < header.voxelBytes) {
       throw new VolumeCacheError(
@@ -102,15 +109,7 @@ export class NiftiVoxelCollector {
       throw new VolumeCacheError('not-nifti', 'The data does not start with a NIfTI-1/2 header (sizeof_hdr is neither 348 nor 540).', this.errorDetails());
     }
     if (this.prefixLength < size) return;
-    let header: NiftiHeaderInfo;
-    try {
-      header = parseNiftiHeaderInfo(this.prefix.subarray(0, size));
-    } catch (error) {
-      if (error instanceof VolumeCacheError && this.options.url !== undefined) {
-        throw new VolumeCacheError(error.code, error.detail, this.errorDetails());
-      }
-      throw error;
-    }
+    const header = toNiftiHeaderInfo(this.checkedHeader(this.prefix.subarray(0, size)));
     const needed = header.voxOffset + header.voxelBytes;
     const { maxDecodedBytes } = this.options;
     if (maxDecodedBytes !== undefined && needed > maxDecodedBytes) {
@@ -126,6 +125,16 @@ export class NiftiVoxelCollector {
       throw new VolumeCacheError('quota', `Could not allocate ${header.voxelBytes} bytes for the decoded voxels.`, { ...this.errorDetails(), cause: error });
     }
     this.header = header;
+  }
+
+  /** The header's fields, or `not-nifti` when decoding cannot rely on them (any niftiHeaderProblem). */
+  private checkedHeader(bytes: Uint8Array): NiftiHeaderFields {
+    const header = readNiftiHeader(bytes);
+    if (header === 'no-header') throw new VolumeCacheError('not-nifti', noHeader(bytes.byteLength), this.errorDetails());
+    if (header === 'bad-magic') throw new VolumeCacheError('not-nifti', 'The NIfTI header magic or size is wrong.', this.errorDetails());
+    const problem = niftiHeaderProblem(header);
+    if (problem) throw new VolumeCacheError('not-nifti', problem.detail, this.errorDetails());
+    return header;
   }
 
   private errorDetails(): { url?: string } {

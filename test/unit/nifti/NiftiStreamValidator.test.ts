@@ -1,9 +1,12 @@
 import { describe, it, expect } from 'vitest';
+import { gzipSync } from 'node:zlib';
 import { NiftiStreamValidator } from '../../../src/nifti/NiftiStreamValidator';
 import { VolumeCacheError } from '../../../src/errors';
 import type { NiftiSummary } from '../../../src/types';
 import { manifest, readSharedFile } from '../support/sharedData';
 import { createRandom, randomInt } from '../support/random';
+import { buildNiftiFile, type NiftiFileSpec } from '../derived/support/buildNiftiFile';
+import { decodedFile, setFloat32, setInt16, setInt64 } from './support/headerBytes';
 
 const URL_X = 'https://data.example/volume';
 /** Files under this size also get the (slow) 7-byte chunking. */
@@ -152,5 +155,64 @@ describe('NiftiStreamValidator edge cases', () => {
     expect(() => validator.abandon()).not.toThrow();
     // Let the aborted writer settle; vitest fails the run on an unhandled rejection.
     await new Promise((resolve) => setTimeout(resolve, 0));
+  });
+});
+
+describe('NiftiStreamValidator on broken headers', () => {
+  // The whole of functional.nii (NIfTI-1, little-endian; dim[] is int16[8] at
+  // byte 40), so that only its header can be at fault.
+  async function functionalFile(): Promise<Uint8Array> {
+    return (await readSharedFile('nifti/functional.nii')).slice();
+  }
+
+  it.each<[string, (file: Uint8Array) => Uint8Array]>([
+    ['dim[0] = 0 (no dimensions)', (f) => setInt16(f, 40, 0)],
+    ['dim[0] = 8 (more than 7)', (f) => setInt16(f, 40, 8)],
+    ['dim[0] negative', (f) => setInt16(f, 40, -1)],
+    ['a zero dimension', (f) => setInt16(f, 42, 0)],
+    ['a negative dimension', (f) => setInt16(f, 44, -5)],
+    ['wrong magic', (f) => { f.set([0x58, 0x59, 0x5a, 0x00], 344); return f; }],
+    ['sizeof_hdr zeroed', (f) => { f.set([0, 0, 0, 0], 0); return f; }],
+    ['all zero bytes', (f) => f.fill(0)],
+  ])('rejects %s with not-nifti', async (_name, corrupt) => {
+    const error = await failure(validate([corrupt(await functionalFile())]));
+    expect(error.code).toBe('not-nifti');
+    expect(error.url).toBe(URL_X);
+  });
+
+  it('accepts the unmodified file (control)', async () => {
+    expect((await validate([await functionalFile()])).dims).toEqual([17, 21, 3, 20]);
+  });
+
+  it.each(manifest.files.map((file) => [file.file, file] as const))('rejects %s cut one byte short of its fixed header with not-nifti', async (_name, facts) => {
+    const decoded = await decodedFile(facts.file, facts.compressed);
+    const cut = decoded.slice(0, (facts.niftiVersion === 1 ? 348 : 540) - 1);
+    const error = await failure(validate([facts.compressed ? new Uint8Array(gzipSync(cut)) : cut]));
+    expect(error.code).toBe('not-nifti');
+    expect(error.url).toBe(URL_X);
+  });
+});
+
+// Pinned so that validating a download as decoding does (a later change) is a
+// deliberate one: NiftiVoxelCollector.test.ts shows decoding refuses these.
+describe('NiftiStreamValidator accepts headers that decoding refuses', () => {
+  const INT16: NiftiFileSpec = { dims: [4, 3, 2], datatypeCode: 4, bitPix: 16 };
+  const voxels = new Uint8Array(4 * 3 * 2 * 2);
+
+  it.each<[string, () => Uint8Array, Partial<NiftiSummary>]>([
+    ['a datatype code the standard lacks', () => buildNiftiFile({ ...INT16, datatypeCode: 3 }, voxels), { datatypeCode: 3, datatype: 'code-3' }],
+    ['bitpix disagreeing with the datatype', () => buildNiftiFile({ ...INT16, bitPix: 8 }, voxels), { datatype: 'int16', bitsPerVoxel: 8 }],
+    ['bitpix 0', () => buildNiftiFile({ ...INT16, bitPix: 0 }, voxels), { bitsPerVoxel: 0 }],
+    ['vox_offset inside the header', () => buildNiftiFile({ ...INT16, voxOffset: 100 }, voxels), { dims: [4, 3, 2] }],
+    ['a negative vox_offset', () => setFloat32(buildNiftiFile(INT16, voxels), 108, -352), { dims: [4, 3, 2] }],
+    ['a NaN vox_offset', () => setFloat32(buildNiftiFile(INT16, voxels), 108, Number.NaN), { dims: [4, 3, 2] }],
+  ])('%s', async (_name, file, expected) => {
+    expect(await validate([file()])).toMatchObject(expected);
+  });
+
+  it('refuses a NIfTI-2 dimension of 2^53 as truncated (corrupt), where decoding says not-nifti', async () => {
+    // row_major.dconn.nii: NIfTI-2, little-endian; dim[1] is an int64 at byte 24.
+    const file = setInt64((await readSharedFile('nifti/row_major.dconn.nii')).slice(), 24, 2n ** 53n);
+    expect((await failure(validate([file]))).code).toBe('corrupt');
   });
 });

@@ -4,8 +4,9 @@ import { NiftiVoxelCollector, type DecodedNiftiVolume, type NiftiVoxelCollectorO
 import { voxelView } from '../../../src/nifti/voxelView';
 import { VolumeCacheError } from '../../../src/errors';
 import { manifest, readSharedFile } from '../support/sharedData';
-import { buildNiftiFile, type NiftiFileSpec } from '../derived/support/buildNiftiFile';
+import { buildNiftiFile, buildNiftiHeader, type NiftiFileSpec } from '../derived/support/buildNiftiFile';
 import { firstByteThenRest, fixedChunks, oneChunk, randomChunks, type Chunking } from '../derived/support/chunkings';
+import { setFloat32, setInt16, setInt64 } from './support/headerBytes';
 
 function collect(chunks: readonly Uint8Array[], options?: NiftiVoxelCollectorOptions): DecodedNiftiVolume {
   const collector = new NiftiVoxelCollector(options);
@@ -161,5 +162,40 @@ describe('NiftiVoxelCollector on built files', () => {
     // About 2^48 bytes: a safe integer, but no machine allocates it.
     const file = buildNiftiFile({ dims: [32767, 32767, 32767, 8], datatypeCode: 2, bitPix: 8 }, new Uint8Array(0));
     expect(failure(() => new NiftiVoxelCollector().push(file)).code).toBe('quota');
+  });
+});
+
+describe('NiftiVoxelCollector refuses headers decoding cannot rely on', () => {
+  const INT16: NiftiFileSpec = { dims: [4, 3, 2], datatypeCode: 4, bitPix: 16 };
+
+  it.each<[string, () => Uint8Array]>([
+    ['no bytes', () => new Uint8Array(0)],
+    ['a prefix shorter than sizeof_hdr', () => buildNiftiHeader(INT16).subarray(0, 347)],
+    ['wrong magic', () => buildNiftiHeader({ ...INT16, magic: 'XYZ' })],
+    ['a header/image pair magic (ni1)', () => buildNiftiHeader({ ...INT16, magic: 'ni1' })],
+    ['zero dimensions', () => buildNiftiHeader({ ...INT16, dims: [] })],
+    ['eight dimensions', () => setInt16(buildNiftiHeader(INT16), 40, 8)],
+    ['a zero-sized dimension', () => buildNiftiHeader({ ...INT16, dims: [4, 0, 2] })],
+    ['a datatype code the standard lacks', () => buildNiftiHeader({ ...INT16, datatypeCode: 3 })],
+    ['bitpix disagreeing with the datatype', () => buildNiftiHeader({ ...INT16, bitPix: 8 })],
+    ['bitpix 0', () => buildNiftiHeader({ ...INT16, bitPix: 0 })],
+    ['vox_offset inside the header', () => buildNiftiHeader({ ...INT16, voxOffset: 100 })],
+    ['a fractional vox_offset', () => buildNiftiHeader({ ...INT16, voxOffset: 352.5 })],
+    ['a negative vox_offset', () => setFloat32(buildNiftiHeader(INT16), 108, -352)],
+    ['a NaN vox_offset', () => setFloat32(buildNiftiHeader(INT16), 108, Number.NaN)],
+  ])('%s -> not-nifti', (_name, bytes) => {
+    expect(failure(() => collect([bytes()])).code).toBe('not-nifti');
+  });
+
+  it('a NIfTI-2 dimension of 2^53 -> not-nifti', async () => {
+    // row_major.dconn.nii: NIfTI-2, little-endian; dim[1] is an int64 at byte 24.
+    const file = setInt64((await readSharedFile('nifti/row_major.dconn.nii')).slice(), 24, 2n ** 53n);
+    expect(failure(() => collect([file])).code).toBe('not-nifti');
+  });
+
+  it('a refused header reports the url when given one', () => {
+    const header = buildNiftiHeader({ ...INT16, datatypeCode: 3 });
+    expect(failure(() => collect([header], { url: 'https://data.example/x.nii' })).url).toBe('https://data.example/x.nii');
+    expect(failure(() => collect([header])).url).toBeUndefined();
   });
 });
