@@ -18,6 +18,12 @@ export const DEFAULTS = {
    * or clears it, so reading it does not fail half-way.
    */
   fileLeaseSeconds: 60,
+  /**
+   * The service worker reuses a stored file it opened and checked for this
+   * long for the next requests (a viewer's burst of ranges); it also bounds
+   * how long damage on disk behind the cache's back goes unnoticed.
+   */
+  reuseOpenedFileMs: 2000,
   /** The worker's in-memory tier of decoded volumes. */
   memoryBytes: 256 * 1024 ** 2,
   /** Volumes with more voxel bytes than this get no background thumbnail. */

@@ -11,6 +11,13 @@ export interface EngineInitOptions {
   verifyOnRead: boolean;
   stallTimeoutSeconds?: number;
   fileLeaseSeconds?: number;
+  /**
+   * How long the service worker reuses a stored file it opened and checked
+   * for one request for the next ones (a viewer's burst of ranges); it also
+   * bounds how long damage done on disk behind the cache's back goes
+   * unnoticed. Milliseconds, default 2000.
+   */
+  reuseOpenedFileMs?: number;
   /** Cache responses to requests that carry Authorization. */
   cacheAuthorized?: boolean;
   /** The partition's AES-GCM key, when it is encrypted at rest. */

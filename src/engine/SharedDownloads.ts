@@ -63,7 +63,9 @@ export class SharedDownloads<T> {
       };
       const onAbort = (): void => {
         leave();
-        reject(new VolumeCacheError('aborted', `The request for ${url} was aborted.`, { url }));
+        // A reason the engine gave (closed) stands; the page's abort is 'aborted'.
+        const reason: unknown = callerSignal.reason;
+        reject(reason instanceof VolumeCacheError ? reason : new VolumeCacheError('aborted', `The request for ${url} was aborted.`, { url }));
       };
       if (callerSignal.aborted) return onAbort();
       callerSignal.addEventListener('abort', onAbort, { once: true });

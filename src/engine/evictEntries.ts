@@ -1,5 +1,6 @@
 import { storedName, type StoredEntry } from '../metadata/EntryCodec';
 import { selectEviction, type EvictionPlan, type EvictionReason } from '../metadata/selectEviction';
+import { CoalescedRun } from './CoalescedRun';
 import { dropEntries } from './dropEntries';
 import type { PartitionContext } from './PartitionContext';
 
@@ -28,10 +29,23 @@ export async function evictForQuota(partition: PartitionContext): Promise<boolea
   return partition.withCommitLock(async () => (await evictEntries(partition, { kind: 'quota' })).evictKeys.length > 0);
 }
 
-/** Evicts back under maxBytes (after configure(), a memo or a decoded copy); returns how many entries went. */
-export async function enforceBudget(partition: PartitionContext): Promise<number> {
-  await partition.hitsRecorded();
-  return partition.withCommitLock(async () => (await evictEntries(partition, { kind: 'budget' })).evictKeys.length);
+/** Budget runs by partition: one waiting at most, joined by every call that comes meanwhile. */
+const budgetRuns = new WeakMap<PartitionContext, CoalescedRun<number>>();
+
+/**
+ * Evicts back under maxBytes (after configure(), a memo or a decoded copy);
+ * returns how many entries went in the run this call joined.
+ */
+export function enforceBudget(partition: PartitionContext): Promise<number> {
+  let runs = budgetRuns.get(partition);
+  if (!runs) {
+    runs = new CoalescedRun(async () => {
+      await partition.hitsRecorded();
+      return partition.withCommitLock(async () => (await evictEntries(partition, { kind: 'budget' })).evictKeys.length);
+    });
+    budgetRuns.set(partition, runs);
+  }
+  return runs.run();
 }
 
 /**

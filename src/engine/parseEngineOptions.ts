@@ -3,6 +3,7 @@ import { VolumeCacheError } from '../errors';
 import { isUsableKey } from '../encryption/keyCheck';
 import { validateMaxBytes, validateTtlSeconds } from '../metadata/validateConfig';
 import type { EngineInitOptions } from '../protocol';
+import { isReuseWindow } from '../shared/serviceWorkerConfig';
 import { isValidPartitionName } from '../storage/PartitionFiles';
 
 /** The engine's settings for one partition, checked and in the units the engine uses. */
@@ -12,6 +13,8 @@ export interface EngineSettings {
   cacheAuthorized: boolean;
   stallTimeoutMs: number;
   fileLeaseMs: number;
+  /** How long a stored file opened for one read is reused for the next ones (see PartitionContext). */
+  reuseOpenedFileMs: number;
   /** null: the partition is not encrypted. */
   encryptionKey: CryptoKey | null;
   keepDecoded: boolean | 'pinned-only';
@@ -43,6 +46,10 @@ export function parseEngineOptions(options: EngineInitOptions): EngineSettings {
   if (typeof leaseSeconds !== 'number' || !Number.isFinite(leaseSeconds) || leaseSeconds < 0 || leaseSeconds > 86_400) {
     throw new VolumeCacheError('invalid-argument', `fileLeaseSeconds must be a number of seconds from 0 to 86400, got ${String(leaseSeconds)}.`);
   }
+  const reuseOpenedFileMs = options.reuseOpenedFileMs ?? DEFAULTS.reuseOpenedFileMs;
+  if (!isReuseWindow(reuseOpenedFileMs)) {
+    throw new VolumeCacheError('invalid-argument', `reuseOpenedFileMs must be a number of milliseconds from 0 to 60000, got ${String(reuseOpenedFileMs)}.`);
+  }
   if (options.encryptionKey !== undefined && !isUsableKey(options.encryptionKey)) {
     throw new VolumeCacheError('invalid-argument', 'encryption.key must be an AES-GCM CryptoKey usable to encrypt and decrypt.');
   }
@@ -61,6 +68,7 @@ export function parseEngineOptions(options: EngineInitOptions): EngineSettings {
     cacheAuthorized: options.cacheAuthorized === true,
     stallTimeoutMs: stallSeconds * 1000,
     fileLeaseMs: leaseSeconds * 1000,
+    reuseOpenedFileMs,
     encryptionKey: options.encryptionKey ?? null,
     keepDecoded,
     thumbnails: options.thumbnails !== false,

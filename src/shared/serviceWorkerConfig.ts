@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../defaults';
 import { VolumeCacheError } from '../errors';
 
 /**
@@ -41,6 +42,8 @@ export interface ServiceWorkerConfig {
    * the network gone still opens the page. @default false
    */
   offlineShell: boolean;
+  /** How long a stored file opened for one request is reused for the next ones, ms. @default 2000 */
+  reuseOpenedFileMs: number;
 }
 
 /** The message a page sends the service worker with an encrypted partition's key. */
@@ -64,13 +67,14 @@ export const DEFAULT_SERVICE_WORKER_CONFIG: ServiceWorkerConfig = {
   shared: false,
   expect: 'nifti',
   offlineShell: false,
+  reuseOpenedFileMs: DEFAULTS.reuseOpenedFileMs,
 };
 
 const LISTS = ['extensions', 'pathPrefixes', 'patterns', 'patternFlags', 'origins', 'ignoreSearchParams'] as const;
 const FLAGS = ['skipWaiting', 'clientsClaim', 'cacheNoStore', 'cacheCredentialed', 'cacheAuthorized', 'shared', 'offlineShell'] as const;
 
 export function encodeServiceWorkerConfig(config: ServiceWorkerConfig): URLSearchParams {
-  const query = new URLSearchParams({ name: config.name, expect: config.expect });
+  const query = new URLSearchParams({ name: config.name, expect: config.expect, reuseOpenedFileMs: String(config.reuseOpenedFileMs) });
   for (const list of LISTS) for (const value of config[list]) query.append(list, value);
   for (const flag of FLAGS) query.set(flag, config[flag] ? '1' : '0');
   return query;
@@ -83,8 +87,15 @@ export function decodeServiceWorkerConfig(query: URLSearchParams): ServiceWorker
   if (expect === 'any' || expect === 'nifti') config.expect = expect;
   for (const list of LISTS) if (query.has(list)) config[list] = query.getAll(list);
   for (const flag of FLAGS) if (query.has(flag)) config[flag] = query.get(flag) === '1';
+  const reuseMs = Number(query.get('reuseOpenedFileMs') ?? Number.NaN);
+  if (isReuseWindow(reuseMs)) config.reuseOpenedFileMs = reuseMs;
   config.patterns.forEach((pattern, index) => compilePattern(pattern, config.patternFlags[index]));
   return config;
+}
+
+/** A reuse window the engine accepts: whole or fractional milliseconds from 0 to 60 s. */
+export function isReuseWindow(ms: unknown): ms is number {
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 && ms <= 60_000;
 }
 
 export function compilePattern(source: string, flags = ''): RegExp {

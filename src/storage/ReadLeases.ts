@@ -18,6 +18,8 @@ export class ReadLeases {
     /** Distinguishes partitions: `volume-cache:<partition>:read:`. */
     private readonly prefix: string,
     private readonly leaseMs: number,
+    /** The partition's clock; leases still end on real timers, waiting out the difference it gives. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   /**
@@ -27,14 +29,14 @@ export class ReadLeases {
    */
   async hold(name: string): Promise<void> {
     if (!this.locks) return;
-    const expiresAt = Date.now() + this.leaseMs;
+    const expiresAt = this.now() + this.leaseMs;
     const current = this.held.get(name);
     // A lease whose time is up may not have released its lock yet; it cannot be extended any more.
     if (current && !current.over) {
       current.expiresAt = Math.max(current.expiresAt, expiresAt);
       return current.acquired;
     }
-    const lease = new Lease(expiresAt);
+    const lease = new Lease(expiresAt, this.now);
     this.held.set(name, lease);
     lease.acquired = new Promise<void>((acquired, failed) => {
       this.locks!
@@ -75,13 +77,13 @@ export class ReadLeases {
    */
   recentlyOpened(name: string, maxAgeMs: number): Blob | null {
     const opened = this.held.get(name)?.opened;
-    return opened && Date.now() - opened.at <= maxAgeMs ? opened.file : null;
+    return opened && this.now() - opened.at <= maxAgeMs ? opened.file : null;
   }
 
   /** Remembers `file` as opened now under the lease held here on `name` (forgotten when the lease ends). */
   keepOpened(name: string, file: Blob): void {
     const lease = this.held.get(name);
-    if (lease && !lease.over) lease.opened = { file, at: Date.now() };
+    if (lease && !lease.over) lease.opened = { file, at: this.now() };
   }
 
   /** Ends every lease held here (the cache is closing). */
@@ -101,7 +103,10 @@ class Lease {
   /** A file opened while this lease protected it (see ReadLeases.recentlyOpened). */
   opened: { file: Blob; at: number } | null = null;
 
-  constructor(public expiresAt: number) {}
+  constructor(
+    public expiresAt: number,
+    private readonly now: () => number,
+  ) {}
 
   /** Settles at the expiry time, re-armed when a later hold() extends it. */
   untilExpired(): Promise<void> {
@@ -114,7 +119,7 @@ class Lease {
       };
       const wait = (): void => {
         if (this.ended) return this.finish();
-        const left = this.expiresAt - Date.now();
+        const left = this.expiresAt - this.now();
         if (left <= 0) return this.finish();
         this.timer = setTimeout(wait, left);
       };

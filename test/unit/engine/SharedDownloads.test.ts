@@ -113,6 +113,16 @@ describe('SharedDownloads', () => {
     await expect(stayer).resolves.toBe('file');
   });
 
+  it("a caller ended with the engine's own error (closed) gets that error, not aborted", async () => {
+    const downloads = new SharedDownloads<string>();
+    const { start } = controllableStart();
+    const caller = new AbortController();
+    const call = downloads.join('k', start, undefined, caller.signal, URL_A);
+    const closed = new VolumeCacheError('closed', 'The cache was closed.');
+    caller.abort(closed);
+    await expect(call).rejects.toBe(closed);
+  });
+
   it('all callers aborting aborts the flight signal with the last caller’s reason', async () => {
     const downloads = new SharedDownloads<string>();
     const { start, flights } = controllableStart();

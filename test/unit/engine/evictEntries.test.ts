@@ -138,6 +138,25 @@ describe('evictForQuota and enforceBudget', () => {
     expect(await rowKeys(test.context)).toEqual(left);
     expect(deletesOutsideLock()).toBe(0);
   });
+
+  it('enforceBudget called many times at once runs once: every call joins the run that has not started yet', async () => {
+    const test = await partition(10, [oldest, middle, newest]);
+    let runs = 0;
+    const context: PartitionContext = {
+      ...test.context,
+      withCommitLock: (task) => {
+        runs += 1;
+        return test.context.withCommitLock(task);
+      },
+    };
+    const evicted = await Promise.all(Array.from({ length: 8 }, () => enforceBudget(context)));
+    expect(runs).toBe(1);
+    expect(evicted).toEqual(Array(8).fill(2));
+    expect(await rowKeys(test.context)).toEqual(['newest']);
+    // Afterwards a new call runs again (and finds nothing to do).
+    expect(await enforceBudget(context)).toBe(0);
+    expect(runs).toBe(2);
+  });
 });
 
 describe('byStoredFile', () => {

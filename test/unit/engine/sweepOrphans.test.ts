@@ -36,11 +36,14 @@ describe('sweepOrphans', () => {
 
   it('removes a download nothing writes any more, and leaves one still being written', async () => {
     const test = await partition();
-    const abandoned = await test.context.files.createDownload(); // its tab was killed: never closed, never committed
+    // Its tab was killed mid-download: never committed, and its lock went with the tab.
+    const abandoned = await test.context.files.createDownload();
     await (await abandoned.openSink()).close();
+    abandoned.release();
     const active = await test.context.files.createDownload();
     const sink = await active.openSink();
     await sink.write(new Uint8Array(4), 0);
+    // Left for its lock, held by the download still running.
     expect(await sweepOrphans(test.context)).toEqual({ temporaries: 1, orphanFiles: 0 });
     expect(temporaries(test)).toBe(1);
     await sink.close();

@@ -1,16 +1,16 @@
 import { afterEach } from 'vitest';
 import { MetadataStore } from '../../../../src/metadata/MetadataStore';
 import type { StoredEntry } from '../../../../src/metadata/EntryCodec';
+import { createPartitionContext } from '../../../../src/engine/createPartitionContext';
 import type { PartitionContext } from '../../../../src/engine/PartitionContext';
 import type { CacheChange } from '../../../../src/shared/cacheChanges';
-import { DerivedResults, type DerivedPut } from '../../../../src/storage/DerivedResults';
+import type { DerivedPut } from '../../../../src/storage/DerivedResults';
 import { PartitionFiles } from '../../../../src/storage/PartitionFiles';
-import { ReadLeases } from '../../../../src/storage/ReadLeases';
-import { StoredFileRemovals } from '../../../../src/storage/StoredFileRemovals';
+import { createMemoryLocks } from '../../support/memoryLocks';
 import { createMemoryOpfs, type MemoryOpfs } from '../../support/memoryOpfs';
 
 export interface TestPartition {
-  /** Built as createEngine's openedStorage() builds it, over an in-memory OPFS and fake-indexeddb. */
+  /** Built by createPartitionContext() as the engine builds it, over an in-memory OPFS, locks and fake-indexeddb. */
   context: PartitionContext;
   /** The fake clock behind `context.now` and File.lastModified. */
   clock: { now: number };
@@ -42,47 +42,23 @@ export async function openTestPartition({ fileLeaseMs = 60_000, maxBytes = 1_000
   const now = (): number => clock.now;
   const disk = createMemoryOpfs({ now, log: (event) => events.push(event) });
   const store = await MetadataStore.open(name);
-  const files = await PartitionFiles.open(disk.getDirectory, name, null);
-  const leases = new ReadLeases(sharedOnlyLocks(), `volume-cache:${name}:read:`, fileLeaseMs);
-
-  let commitChain: Promise<unknown> = Promise.resolve();
-  function withCommitLock<T>(task: () => Promise<T>): Promise<T> {
-    const result = commitChain.then(task, task);
-    commitChain = result.catch(() => undefined);
-    return result;
-  }
+  const locks = createMemoryLocks();
+  const files = await PartitionFiles.open(disk.getDirectory, name, locks);
   const changes = { post: (change: CacheChange) => void posts.push(change), close: () => undefined };
-
-  const removals = new StoredFileRemovals(
-    {
-      removeFile: (file) => files.removeBlob(file),
-      removeUnlessLeased: (file, remove) => leases.removeUnlessLeased(file, remove),
-      isReferenced: async (file) => (await store.countBySha256(file)) > 0,
-      underCommitLock: (task) => withCommitLock(task),
-    },
-    fileLeaseMs,
-  );
-  const context: PartitionContext = {
-    name,
+  const context = createPartitionContext({
+    settings: { partition: name, encryptionKey: null, verifyOnRead: false, reuseOpenedFileMs: 2000, fileLeaseMs },
     store,
     files,
-    derived: new DerivedResults(store, files, null, now),
-    removals,
-    leases,
-    changes,
-    encryptionKey: null,
-    verifyOnRead: false,
-    reuseOpenedFileMs: 2000,
-    fileLeaseMs,
+    locks,
     now,
+    changes,
     maxBytes: () => budget.maxBytes,
     async addTotals(delta) {
       await store.addTotals(delta).catch(() => undefined);
       changes.post({ type: 'stats' });
     },
-    withCommitLock,
     hitsRecorded: async () => undefined,
-  };
+  });
   const root = `volume-cache/${name}/`;
   return {
     context,
@@ -93,8 +69,8 @@ export async function openTestPartition({ fileLeaseMs = 60_000, maxBytes = 1_000
     events,
     storedFiles: () => disk.list().filter((path) => !path.startsWith(`${root}tmp/`)).map((path) => path.slice(root.length)),
     close() {
-      removals.close();
-      leases.releaseAll();
+      context.removals.close();
+      context.leases.releaseAll();
       store.close();
     },
   };
@@ -162,26 +138,4 @@ export function derivedFile(id: string, sources: string[], bytes: number, kind: 
 /** Keys of the rows left, sorted. */
 export async function rowKeys(context: PartitionContext): Promise<string[]> {
   return (await context.store.all()).map((row) => row.key).sort();
-}
-
-/**
- * Web Locks as ReadLeases uses them: shared leases granted at once, an
- * exclusive request with ifAvailable refused while any is held. Anything
- * else would need a queue, which these tests never ask for.
- */
-function sharedOnlyLocks(): LockManager {
-  const shared = new Map<string, number>();
-  const request = async (name: string, options: LockOptions, callback: (lock: Lock | null) => Promise<unknown>): Promise<unknown> => {
-    if (options.mode === 'shared') {
-      shared.set(name, (shared.get(name) ?? 0) + 1);
-      try {
-        return await callback({ name, mode: 'shared' } as Lock);
-      } finally {
-        shared.set(name, shared.get(name)! - 1);
-      }
-    }
-    if (options.ifAvailable) return callback((shared.get(name) ?? 0) > 0 ? null : ({ name, mode: 'exclusive' } as Lock));
-    throw new Error(`the fake lock manager cannot queue a request for ${name}`);
-  };
-  return { request, query: async () => ({ held: [], pending: [] }) } as unknown as LockManager;
 }
