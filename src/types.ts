@@ -433,6 +433,14 @@ export interface RegisterServiceWorkerOptions {
    */
   offlineShell?: boolean;
   /**
+   * A stored file the service worker opened and checked for one request is
+   * reused, unchecked, for the next ones within this many milliseconds (a
+   * viewer's burst of ranges); it is also how long damage done to a file on
+   * disk behind the cache's back can go unnoticed. 0 checks every request.
+   * @default 2000
+   */
+  reuseOpenedFileMs?: number;
+  /**
    * The key of an encrypted partition. It is sent to the service worker,
    * which keeps it in memory only; until a page sends it (after every
    * browser restart) the service worker passes requests through.

@@ -1,4 +1,5 @@
-import { DEFAULT_SERVICE_WORKER_CONFIG, type ServiceWorkerConfig } from '../shared/serviceWorkerConfig';
+import { VolumeCacheError } from '../errors';
+import { DEFAULT_SERVICE_WORKER_CONFIG, isReuseWindow, type ServiceWorkerConfig } from '../shared/serviceWorkerConfig';
 import type { RegisterServiceWorkerOptions } from '../types';
 
 /**
@@ -10,6 +11,10 @@ import type { RegisterServiceWorkerOptions } from '../types';
 export function serviceWorkerConfigFrom(options: RegisterServiceWorkerOptions): ServiceWorkerConfig {
   const match = options.match ?? {};
   const patterns = match.patterns ?? [];
+  const reuseOpenedFileMs = options.reuseOpenedFileMs ?? DEFAULT_SERVICE_WORKER_CONFIG.reuseOpenedFileMs;
+  if (!isReuseWindow(reuseOpenedFileMs)) {
+    throw new VolumeCacheError('invalid-argument', `reuseOpenedFileMs must be a number of milliseconds from 0 to 60000, got ${String(reuseOpenedFileMs)}.`);
+  }
   return {
     ...DEFAULT_SERVICE_WORKER_CONFIG,
     name: options.name ?? DEFAULT_SERVICE_WORKER_CONFIG.name,
@@ -27,5 +32,6 @@ export function serviceWorkerConfigFrom(options: RegisterServiceWorkerOptions): 
     shared: options.shared ?? false,
     expect: options.expect ?? 'nifti',
     offlineShell: options.offlineShell ?? false,
+    reuseOpenedFileMs,
   };
 }

@@ -85,7 +85,13 @@ async function openEngine(config: ServiceWorkerConfig, encryptionKey: CryptoKey 
   const engine = createEngine();
   try {
     // No thumbnails here: decoding volumes is the page's worker's job, not the service worker's.
-    const info = await engine.init({ name: config.name, verifyOnRead: false, thumbnails: false, ...(encryptionKey ? { encryptionKey } : {}) });
+    const info = await engine.init({
+      name: config.name,
+      verifyOnRead: false,
+      thumbnails: false,
+      reuseOpenedFileMs: config.reuseOpenedFileMs,
+      ...(encryptionKey ? { encryptionKey } : {}),
+    });
     const missing: MissingCapability[] = [...info.missing];
     const canWrite = typeof FileSystemFileHandle !== 'undefined' && 'createWritable' in FileSystemFileHandle.prototype;
     const status: RecordedServiceWorkerStatus = {
