@@ -252,6 +252,10 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
     },
     async destroy() {
       ensureOpen();
+      // Settled first, with closed as close() settles them (docs/api.md): the
+      // engine's close() aborts the calls it runs, whose answers, 'aborted',
+      // would otherwise reach them before destroy() returns.
+      settleRunning('The cache was destroyed while this call was running.');
       // Not tracked: the engine's own 'destroyed' broadcast may reach us first and shut down the rest.
       await engine.destroy();
       shutDown('The cache was destroyed.');
@@ -261,6 +265,13 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
     },
   };
 
+  /** Rejects the calls still running with closed. */
+  function settleRunning(reason: string): void {
+    const error = new VolumeCacheError('closed', reason);
+    for (const reject of running) reject(error);
+    running.clear();
+  }
+
   /** Settles what is running, stops listening and stops the worker. Idempotent. */
   function shutDown(reason: string): void {
     if (closed) return;
@@ -268,9 +279,7 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
     stopWatchingDestroy();
     for (const unsubscribe of unsubscribers) unsubscribe();
     unsubscribers.clear();
-    const error = new VolumeCacheError('closed', reason);
-    for (const reject of running) reject(error);
-    running.clear();
+    settleRunning(reason);
     void Promise.resolve(engine.close())
       .catch(() => undefined)
       .finally(terminate);

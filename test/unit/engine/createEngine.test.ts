@@ -1,0 +1,177 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../../../src/engine/createEngine';
+import { VolumeCacheError } from '../../../src/errors';
+import type { EngineRequest, ServiceWorkerEngine } from '../../../src/protocol';
+import { generatedVolumeBytes, generatedVolumeSha256 } from '../../server/generatedVolume';
+import { nodeEnginePlatform } from '../support/nodeEnginePlatform';
+import { startVolumeServer, type VolumeServer } from '../support/volumeServer';
+
+// The engine's method table in Node, without the page or a channel (see
+// test/unit/client for those): the backend chosen once at init, the
+// open/closed state, and the calls only the service worker makes.
+
+const SLICES = 2;
+const SIZE = generatedVolumeBytes(SLICES);
+
+let server: VolumeServer;
+let partitions = 0;
+let seed = 100;
+const engines: ServiceWorkerEngine[] = [];
+
+beforeAll(async () => {
+  server = await startVolumeServer();
+});
+afterAll(() => server.close());
+afterEach(async () => {
+  for (const engine of engines.splice(0)) await engine.close();
+});
+
+function engineOver(platform = nodeEnginePlatform().platform): ServiceWorkerEngine {
+  const engine = createEngine(platform);
+  engines.push(engine);
+  return engine;
+}
+
+function volume(): { request: EngineRequest; sha256: Promise<string> } {
+  const s = ++seed;
+  const url = server.url(`/gen/${SLICES}-${s}.nii`);
+  return { request: { requestId: `r${s}`, url, key: url }, sha256: generatedVolumeSha256(SLICES, s) };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<VolumeCacheError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(VolumeCacheError);
+  return error as VolumeCacheError;
+}
+
+describe('createEngine over storage', () => {
+  it('opens in opfs mode: a miss is stored, the next get and getArrayBuffer are hits, stats count them', async () => {
+    const engine = engineOver();
+    const info = await engine.init({ name: `engine-${++partitions}`, verifyOnRead: false });
+    expect(info).toMatchObject({ mode: 'opfs', config: { maxBytes: 2 * 1024 ** 3 } });
+    expect(info.missing).not.toContain('opfs');
+    const { request, sha256 } = volume();
+    const miss = await engine.get(request);
+    expect(miss.status).toBe('miss');
+    expect(miss.entry).toMatchObject({ bytes: SIZE, sha256: await sha256 });
+    expect((await engine.get(request)).status).toBe('hit');
+    const buffer = await engine.getArrayBuffer(request);
+    expect(buffer).toMatchObject({ status: 'hit' });
+    expect(buffer.buffer.byteLength).toBe(SIZE);
+    expect(await engine.stats()).toMatchObject({ entries: 1, misses: 1, hits: 2, downloads: 1, bytesFromNetwork: SIZE });
+    expect(server.requests(new URL(request.url).pathname)).toHaveLength(1);
+  });
+
+  it('keeps configure() for the next open and evicts down to it at once', async () => {
+    const name = `engine-${++partitions}`;
+    const engine = engineOver();
+    await engine.init({ name, verifyOnRead: false });
+    const [a, b] = [volume(), volume()];
+    await engine.get(a.request);
+    await engine.get(b.request);
+    expect(await engine.configure({ maxBytes: SIZE })).toMatchObject({ maxBytes: SIZE });
+    expect((await engine.entries()).map((entry) => entry.key)).toEqual([b.request.key]);
+    await engine.close();
+
+    const again = engineOver();
+    expect((await again.init({ name, verifyOnRead: false })).config.maxBytes).toBe(SIZE);
+    await expect(again.configure(null as never)).rejects.toMatchObject({ code: 'invalid-argument' });
+  });
+
+  it("answers the service worker's calls: lookup without counting, then recordHit and recordPassThrough", async () => {
+    const engine = engineOver();
+    await engine.init({ name: `engine-${++partitions}`, verifyOnRead: false });
+    const { request, sha256 } = volume();
+    await engine.get(request);
+    const found = await engine.lookup(request.key);
+    expect(found).toMatchObject({ fresh: true, encryptionKey: null, entry: { sha256: await sha256 } });
+    expect(found!.file!.size).toBe(SIZE);
+    expect(await engine.lookup('https://elsewhere.example/none.nii')).toBeNull();
+    expect((await engine.stats()).hits).toBe(0);
+    await engine.recordHit(found!.entry, 'hit', 100);
+    await engine.recordHit(found!.entry, 'stale', 50);
+    await engine.recordPassThrough();
+    expect(await engine.stats()).toMatchObject({ hits: 2, stale: 1, bytesFromCache: 150, misses: 2, uncached: 1 });
+  });
+
+  it('pins through the get pipeline, and unpin, invalidate and clear answer what they did', async () => {
+    const engine = engineOver();
+    await engine.init({ name: `engine-${++partitions}`, verifyOnRead: false });
+    const { request } = volume();
+    expect(await engine.pin(request)).toMatchObject({ pinned: true, bytes: SIZE });
+    expect(await engine.unpin(request.key)).toBe(true);
+    expect(await engine.invalidate(request.key)).toBe(true);
+    expect(await engine.invalidate(request.key)).toBe(false);
+    await engine.get(volume().request);
+    await engine.clear();
+    expect(await engine.entries()).toEqual([]);
+  });
+});
+
+describe('createEngine without storage', () => {
+  it('chooses network-only once: gets are uncached, pin is unsupported, the rest answer empty', async () => {
+    const engine = engineOver(nodeEnginePlatform({ getDirectory: null }).platform);
+    const info = await engine.init({ name: `engine-${++partitions}`, verifyOnRead: false, maxBytes: 1234 });
+    expect(info).toMatchObject({ mode: 'network-only', config: { maxBytes: 1234 } });
+    expect(info.missing).toContain('opfs');
+    const { request, sha256 } = volume();
+    const result = await engine.get(request);
+    expect(result).toMatchObject({ status: 'uncached', entry: null });
+    expect(result.file.size).toBe(SIZE);
+    const buffer = await engine.getArrayBuffer(request);
+    expect(buffer.status).toBe('uncached');
+    expect(Buffer.from(await crypto.subtle.digest('SHA-256', buffer.buffer)).toString('hex')).toBe(await sha256);
+    expect(await rejection(engine.pin(request))).toMatchObject({ code: 'unsupported', message: expect.stringContaining('opfs') });
+    expect(await engine.entries()).toEqual([]);
+    expect(await engine.getCachedFile(request.key)).toBeNull();
+    expect(await engine.lookup(request.key)).toBeNull();
+    expect(await engine.uncachedKeys([request.key])).toEqual([]);
+    expect(await engine.cleanup()).toEqual({ expired: 0, evicted: 0, temporaries: 0, orphanFiles: 0 });
+    expect(await engine.configure({ maxBytes: 99 })).toMatchObject({ maxBytes: 99 });
+    expect(await engine.stats()).toMatchObject({ entries: 0, misses: 2, uncached: 2, downloads: 2, bytesFromNetwork: 2 * SIZE, maxBytes: 99 });
+  });
+});
+
+describe('createEngine open and closed', () => {
+  it('refuses calls before init and after close with closed, and a second init with invalid-argument', async () => {
+    const engine = engineOver();
+    const { request } = volume();
+    expect(await rejection(engine.get(request))).toMatchObject({ code: 'closed', message: expect.stringMatching(/not been initialised/) });
+    await engine.init({ name: `engine-${++partitions}`, verifyOnRead: false });
+    expect(await rejection(engine.init({ name: 'again', verifyOnRead: false }))).toMatchObject({ code: 'invalid-argument' });
+    await engine.close();
+    expect(await rejection(engine.stats())).toMatchObject({ code: 'closed', message: expect.stringMatching(/has been closed/) });
+    await engine.close(); // twice is harmless
+  });
+
+  it('close() while init opens the partition rejects init with closed and leaves nothing open', async () => {
+    const name = `engine-${++partitions}`;
+    const engine = engineOver();
+    const opening = engine.init({ name, verifyOnRead: false });
+    await engine.close();
+    expect(await rejection(opening)).toMatchObject({ code: 'closed' });
+    // The database was closed behind it: deleting the partition does not wait on it.
+    const again = engineOver();
+    await again.init({ name, verifyOnRead: false });
+    await again.destroy();
+  });
+
+  it("close() settles a running download with closed, and an abort by request id only that caller's", async () => {
+    const engine = engineOver();
+    await engine.init({ name: `engine-${++partitions}`, verifyOnRead: false });
+    const stalled = (id: string): EngineRequest => {
+      const url = server.url(`/gen/${SLICES}-${++seed}.nii?stall=1`);
+      return { requestId: id, url, key: url };
+    };
+    const aborted = stalled('a');
+    const first = engine.get(aborted);
+    const second = engine.get(stalled('b'));
+    engine.abort(aborted.requestId);
+    expect(await rejection(first)).toMatchObject({ code: 'aborted' });
+    await engine.close();
+    expect(await rejection(second)).toMatchObject({ code: 'closed' });
+  });
+});
