@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { statusBadge, type LoadState } from '../../../../demo/statusBadge';
+import { statusBadge, type LoadState } from '../../../demo/statusBadge';
 
 describe('statusBadge (demo)', () => {
   it.each<[LoadState, string]>([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatSize, formatTransfer } from '../../../../demo/formatTransfer';
-import { formatBytes } from '../../../../src/ui/formatBytes';
+import { formatSize, formatTransfer } from '../../../demo/formatTransfer';
+import { formatBytes } from '../../../src/ui/formatBytes';
 
 describe('formatSize (demo)', () => {
   const sizes: [number, string][] = [
