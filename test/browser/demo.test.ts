@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/repoPaths';
-import { canvasPixelStats, loadSample, loadUrl, openDemo, panelRow, waitUntilOfflineReady, waitUntilReady } from './support/demoPage';
+import { canvasPixelStats, loadSample, loadUrl, openDemo, panelRow, reloadOffline, waitUntilOfflineReady, waitUntilReady } from './support/demoPage';
 import { startDemoServer, type DemoServer } from './support/demoServer';
 import { launchBrowser, type TestBrowser } from './support/harness';
 import { sample } from './support/manifest';
@@ -118,8 +118,7 @@ describe('demo', () => {
 
     await browser.context.setOffline(true);
     try {
-      await page.reload();
-      await waitUntilReady(page);
+      await reloadOffline(browser.context, page);
       await expect.poll(() => page.locator('#network-pill').textContent()).toContain('Offline');
       const cached = page.locator('#samples li[data-file="avg152T1_LR_nifti.nii"]');
       const uncached = page.locator('#samples li[data-file="functional.nii"]');
@@ -151,8 +150,7 @@ describe('demo', () => {
 
     await browser.context.setOffline(true);
     try {
-      await page.reload();
-      await waitUntilReady(page);
+      await reloadOffline(browser.context, page);
       await viaUrl.check();
       const volumeResponses: { fromServiceWorker: boolean; cache: string | undefined; status: number }[] = [];
       page.on('response', (response) => {

@@ -110,3 +110,23 @@ export async function canvasPixelStats(page: Page): Promise<PixelStats> {
 export function panelRow(page: Page, name: string) {
   return page.locator('.volume-cache-panel tbody tr', { has: page.locator('td.name', { hasText: name }) });
 }
+
+/**
+ * Reloads `page` with the network emulated offline. Chromium 150 reports
+ * navigator.onLine true in a page its service worker served while
+ * Playwright's offline emulation is on (156 reported false), which no real
+ * offline browser does, and emulating offline again changes nothing; going
+ * online and back offline on the page's own session puts it right, firing
+ * 'offline' as a real loss would. The context must go back online with
+ * setOffline(false) afterwards, as the tests do in their finally blocks.
+ */
+export async function reloadOffline(context: BrowserContext, page: Page): Promise<void> {
+  await page.reload();
+  await waitUntilReady(page);
+  if (!(await page.evaluate(() => navigator.onLine))) return;
+  const session = await context.newCDPSession(page);
+  for (const offline of [false, true]) {
+    await session.send('Network.emulateNetworkConditions', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  }
+  // Left attached: detaching ends this session's emulation, and the page would go back online.
+}
