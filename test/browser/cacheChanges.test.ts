@@ -45,12 +45,21 @@ it('unsubscribe stops delivery, and subscribe after close() rejects with closed'
     const actor = await lib.createVolumeCache({ name: 'changes-off' });
     let count = 0;
     const unsubscribe = watcher.subscribe(() => count++);
+    // A witness subscribed after it: a browser delivers each message to the
+    // channels in the order they were made, so once the witness has heard a
+    // change, the first subscriber has heard it too, or never will.
+    const waiting = new Map<string, () => void>();
+    watcher.subscribe((change) => waiting.get(change.type)?.());
+    const witnessHears = (type: string) => new Promise<void>((resolve) => waiting.set(type, resolve));
+    const configured = witnessHears('config');
     await actor.configure({ maxBytes: 10_000_000 });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await configured;
     const before = count;
     unsubscribe();
-    await actor.configure({ maxBytes: 20_000_000 });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Another kind of change, so no message of the first call can stand in for it.
+    const cleared = witnessHears('cleared');
+    await actor.clear();
+    await cleared;
     watcher.close();
     actor.close();
     let code: string | undefined;

@@ -134,7 +134,9 @@ it('the service worker does not cache Authorization requests, nor private respon
       private: await read('/data/nifti/functional.nii?cc=private'),
       public: await read('/data/nifti/functional.nii?cc=public'),
     };
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const path of ['/data/nifti/functional.nii?a=1', '/data/nifti/functional.nii?cc=private', '/data/nifti/functional.nii?cc=public']) {
+      await window.cachingSettled('sw-rules', path);
+    }
     const cache = await lib.createVolumeCache({ name: 'sw-rules' });
     const keys = (await cache.entries()).map((entry) => new URL(entry.key).search);
     await lib.unregisterVolumeCacheServiceWorker();

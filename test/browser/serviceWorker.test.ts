@@ -144,7 +144,7 @@ describe('drop-in cache for plain fetch()', () => {
     const result = await viewerFetch(suite.page, path);
     expect(result).toMatchObject({ status: 200, cache: 'miss' });
     expect(result.text).toContain('<html');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await suite.page.evaluate((path) => window.cachingSettled('sw', path), path);
     expect(await entryKeys(suite.page)).not.toContain(path);
   });
 
@@ -153,7 +153,7 @@ describe('drop-in cache for plain fetch()', () => {
     expect(await viewerFetch(suite.page, noStore)).toMatchObject({ status: 200, cache: null, sha256: sample('row_major.dconn.nii').sha256 });
     const missing = '/data/nifti/nothing-here.nii';
     expect(await viewerFetch(suite.page, missing)).toMatchObject({ status: 404, cache: null });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const path of [noStore, missing]) await suite.page.evaluate((path) => window.cachingSettled('sw', path), path);
     const keys = await entryKeys(suite.page);
     expect(keys).not.toContain(noStore);
     expect(keys).not.toContain(missing);
@@ -199,6 +199,8 @@ describe('counting', () => {
     const path = `/data/nifti/${files[0]}`;
     const accessed = await lastAccess(path);
     expect(await viewerFetch(suite.page, path, {}, 'HEAD')).toMatchObject({ status: 200, cache: 'hit' });
+    // A wait for something that must not happen: no signal says "no write is coming".
+    // A GET's write lands within milliseconds here; 500 ms leaves room on a loaded machine.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await lastAccess(path)).toBe(accessed);
     expect(await counted()).toEqual({ hits: 2, misses: 2, uncached: 0 });

@@ -25,7 +25,7 @@ async function fetchTwiceThroughServiceWorker(path: string) {
       return { status: response.status, header: response.headers.get('X-Volume-Cache'), sha256: await window.sha256Hex(await response.arrayBuffer()) };
     };
     const first = await read();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await window.cachingSettled('modes', path);
     const second = await read();
     const cache = await lib.createVolumeCache({ name: 'modes' });
     const stats = await cache.stats();

@@ -1,10 +1,12 @@
 import { readRangeFromServer } from './readRangeFromServer';
+import { cachingSettled } from './cachingSettled';
 import { sha256Hex } from './sha256Hex';
 import type { VolumeCacheModule } from './testPageGlobals';
 
 window.importModule = (specifier) => import(/* @vite-ignore */ specifier);
 window.sha256Hex = sha256Hex;
 window.readRangeFromServer = readRangeFromServer;
+window.cachingSettled = cachingSettled;
 
 // Imported dynamically so a missing or broken library is reported on the page
 // (testImportError) instead of leaving it half-started.

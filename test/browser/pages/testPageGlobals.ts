@@ -19,5 +19,7 @@ declare global {
     importModule(specifier: string): Promise<unknown>;
     sha256Hex(data: Blob | ArrayBuffer | ArrayBufferView): Promise<string>;
     readRangeFromServer(url: string, start: number, end: number): Promise<RangeReadResult>;
+    /** Settles once nothing caches `path` in `partition` any more (see cachingSettled.ts). */
+    cachingSettled(partition: string, path: string): Promise<void>;
   }
 }
