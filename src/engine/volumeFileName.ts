@@ -18,11 +18,20 @@ export function volumeFileName(url: string, compressed: boolean | null): string 
   return name;
 }
 
+/**
+ * The last path segment, percent-decoded, made safe to use as a name: an
+ * application may save the File under it, so `%2F..%2F` must not decode to
+ * a path (`../../etc/passwd.nii`). Separators and control characters become
+ * `_`; a name that is only dots, or empty, is `volume`.
+ */
 function urlFileName(url: string): string {
+  let name: string;
   try {
     const segments = new URL(url).pathname.split('/');
-    return decodeURIComponent(segments[segments.length - 1] || 'volume');
+    name = decodeURIComponent(segments[segments.length - 1] ?? '');
   } catch {
     return 'volume';
   }
+  const safe = name.replace(/[/\\\u0000-\u001f\u007f]/g, '_');
+  return /^\.*$/.test(safe) ? 'volume' : safe;
 }
