@@ -16,6 +16,8 @@ export interface ResponseMeta extends ResponseValidators {
   /** The Content-Encoding the browser removed (e.g. "gzip"), or null: the body read is the decoded one. */
   contentEncoding: string | null;
   cacheControl: string;
+  /** The response's Vary header, or null. */
+  vary: string | null;
 }
 
 export interface DownloadRequest {
@@ -368,6 +370,7 @@ function readMeta(response: Response): ResponseMeta {
     contentType: response.headers.get('Content-Type') ?? 'application/octet-stream',
     contentEncoding: isContentEncoded(response) ? response.headers.get('Content-Encoding')!.trim().toLowerCase() : null,
     cacheControl: response.headers.get('Cache-Control') ?? '',
+    vary: response.headers.get('Vary'),
   };
 }
 

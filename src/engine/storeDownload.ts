@@ -89,6 +89,7 @@ export async function storeDownload(partition: PartitionContext, job: StoreDownl
     const noStore = !mayStoreResponse(
       {
         cacheControl: result.meta.cacheControl,
+        vary: result.meta.vary,
         // Credentials make a response one user's: kept only where the partition says it is that user's.
         authorized: Object.keys(request.headers ?? {}).some((name) => name.toLowerCase() === 'authorization'),
         // The engine's fetch sends no cookies across origins.

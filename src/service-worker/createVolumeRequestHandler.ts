@@ -141,6 +141,7 @@ export function isCacheable(
   return mayStoreResponse(
     {
       cacheControl: response.headers.get('Cache-Control') ?? '',
+      vary: response.headers.get('Vary'),
       authorized: request.headers.has('Authorization'),
       credentialedCrossOrigin: response.type === 'cors' && request.credentials === 'include',
     },

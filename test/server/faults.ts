@@ -34,6 +34,7 @@
  * | rate=<B/s>        | throttle the body to about <B/s> bytes per second                                       |
  * | cc=<value>        | Cache-Control value (default "no-cache")                                                |
  * | ttl=<seconds>     | add max-age=<seconds> to Cache-Control                                                  |
+ * | vary=<value>      | send Vary: <value> (a response that may differ per request header)                      |
  * | v=<n>             | /gen only, not a fault: content version; changes bytes, ETag and Last-Modified          |
  * | v=<n>,<m>,...     | /gen only: the file changes on the server: the first GET of this exact URL that reaches |
  * |                   | the bytes gets version n, the next m, ..., and the last version every later one         |
@@ -68,6 +69,8 @@ export interface Faults {
   delayMs: number;
   rateBytesPerSecond?: number;
   cacheControl: string;
+  /** The Vary header to send, or undefined for none. */
+  vary?: string;
   /** Content versions served to successive GETs (/gen); undefined: version 1. */
   versions?: number[];
   /** Version whose validators are sent (/gen); undefined: the served version's. */
@@ -100,6 +103,7 @@ export function parseFaults(query: URLSearchParams): Faults {
     delayMs: count(query, 'delay') ?? 0,
     rateBytesPerSecond: positive(query, 'rate'),
     cacheControl: [cc, ttl === undefined ? undefined : `max-age=${ttl}`].filter(Boolean).join(', '),
+    ...(query.has('vary') ? { vary: query.get('vary')! } : {}),
     versions: versions(query),
     label: count(query, 'label'),
   };

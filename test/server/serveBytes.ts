@@ -29,6 +29,7 @@ export async function serveBytes(
   const validators: Validators = faults.noETag ? {} : { etag: source.etag, lastModified: source.lastModified };
   const headers: OutgoingHttpHeaders = {
     'Cache-Control': faults.cacheControl,
+    ...(faults.vary === undefined ? {} : { Vary: faults.vary }),
     ...(validators.etag === undefined ? {} : { ETag: validators.etag }),
     ...(validators.lastModified === undefined ? {} : { 'Last-Modified': validators.lastModified.toUTCString() }),
   };

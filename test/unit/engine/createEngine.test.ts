@@ -111,6 +111,23 @@ describe('createEngine over storage', () => {
   });
 });
 
+describe('createEngine and hostile or careless servers', () => {
+  it('does not keep a response that varies on a request header: the next caller could be served another caller\'s bytes', async () => {
+    const engine = engineOver();
+    await engine.init({ name: `engine-${++partitions}`, verifyOnRead: false });
+    const url = server.url(`/gen/${SLICES}-${++seed}.nii?vary=X-Tenant`);
+    const asTenant = (tenant: string): EngineRequest => ({ requestId: `t-${tenant}`, url, key: url, headers: { 'X-Tenant': tenant } });
+    expect(await engine.get(asTenant('a'))).toMatchObject({ status: 'uncached', entry: null });
+    expect(await engine.get(asTenant('b'))).toMatchObject({ status: 'uncached', entry: null });
+    expect(await engine.entries()).toEqual([]);
+    expect(server.requests(new URL(url).pathname + new URL(url).search)).toHaveLength(2);
+    // Varying only on what every request here sends alike is kept.
+    const plain = server.url(`/gen/${SLICES}-${++seed}.nii?vary=Accept-Encoding,Origin`);
+    expect((await engine.get({ requestId: 'p', url: plain, key: plain })).status).toBe('miss');
+    expect((await engine.get({ requestId: 'p2', url: plain, key: plain })).status).toBe('hit');
+  });
+});
+
 describe('createEngine without storage', () => {
   it('chooses network-only once: gets are uncached, pin is unsupported, the rest answer empty', async () => {
     const engine = engineOver(nodeEnginePlatform({ getDirectory: null }).platform);

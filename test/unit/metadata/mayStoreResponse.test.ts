@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mayStoreResponse, type ResponseFacts, type StorePolicy } from '../../../src/metadata/mayStoreResponse';
 
-const plain: ResponseFacts = { cacheControl: 'max-age=60', authorized: false, credentialedCrossOrigin: false };
+const plain: ResponseFacts = { cacheControl: 'max-age=60', vary: null, authorized: false, credentialedCrossOrigin: false };
 const strict: StorePolicy = { keepNoStore: false, keepAuthorized: false, keepPrivate: false, keepCredentialed: false };
 const lenient: StorePolicy = { keepNoStore: true, keepAuthorized: true, keepPrivate: true, keepCredentialed: true };
 
@@ -24,5 +24,13 @@ describe('mayStoreResponse', () => {
     const response = { ...plain, cacheControl: 'no-store', authorized: true };
     expect(mayStoreResponse(response, { ...strict, keepNoStore: true })).toBe(false);
     expect(mayStoreResponse(response, { ...strict, keepNoStore: true, keepAuthorized: true })).toBe(true);
+  });
+
+  it.each(['X-Tenant', 'Accept-Encoding, Cookie', '*', 'accept'])('never keeps a response with Vary: %s, whatever the policy', (vary) => {
+    expect(mayStoreResponse({ ...plain, vary }, lenient)).toBe(false);
+  });
+
+  it('keeps a response varying only on what every request from this origin sends alike', () => {
+    expect(mayStoreResponse({ ...plain, vary: 'Accept-Encoding, Origin, Access-Control-Request-Method, Access-Control-Request-Headers' }, strict)).toBe(true);
   });
 });

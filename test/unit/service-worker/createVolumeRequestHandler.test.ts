@@ -33,6 +33,13 @@ describe('isCacheable (what the service worker keeps)', () => {
     expect(isCacheable(new Request(url), response(200, 'private="Set-Cookie"'), { ...defaults, shared: true })).toBe(false);
   });
 
+  it('never keeps a response that varies on a header callers may send differently', () => {
+    const varying = (vary: string): Response => ({ status: 200, type: 'default', headers: new Headers({ Vary: vary }) }) as Response;
+    expect(isCacheable(new Request(url), varying('X-Tenant'), { ...defaults, cacheNoStore: true, cacheAuthorized: true })).toBe(false);
+    expect(isCacheable(new Request(url), varying('*'), defaults)).toBe(false);
+    expect(isCacheable(new Request(url), varying('Accept-Encoding, Origin'), defaults)).toBe(true);
+  });
+
   it('keeps answers to requests with Authorization only with cacheAuthorized', () => {
     const authorized = new Request(url, { headers: { Authorization: 'Bearer t' } });
     expect(isCacheable(authorized, response(200), defaults)).toBe(false);
