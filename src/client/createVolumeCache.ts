@@ -8,6 +8,7 @@ import type { EngineRequest, ProgressCallback } from '../protocol';
 import { subscribeToCacheChanges, type CacheChange } from '../shared/cacheChanges';
 import { installErrorTransferHandler } from '../shared/errorTransfer';
 import { memoKey } from '../derived/memoKey';
+import { parseEncryptionOption } from '../shared/parseEncryptionOption';
 import type { MemoPayload } from '../protocol';
 import type {
   MemoOptions,
@@ -42,6 +43,7 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
   if (!['on-first-pin', 'at-start', 'manual'].includes(persistence)) {
     throw new VolumeCacheError('invalid-argument', `persistence must be "on-first-pin", "at-start" or "manual", got ${JSON.stringify(persistence)}.`);
   }
+  const encryptionKey = parseEncryptionOption(options.encryption);
   installErrorTransferHandler();
   const name = options.name ?? DEFAULTS.name;
   const { engine, inWorker, terminate, missing: clientMissing } = await startEngine(
@@ -53,7 +55,7 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
       ...(options.stallTimeoutSeconds !== undefined ? { stallTimeoutSeconds: options.stallTimeoutSeconds } : {}),
       ...(options.fileLeaseSeconds !== undefined ? { fileLeaseSeconds: options.fileLeaseSeconds } : {}),
       ...(options.cacheAuthorized !== undefined ? { cacheAuthorized: options.cacheAuthorized === true } : {}),
-      ...(options.encryption !== undefined ? { encryptionKey: options.encryption?.key } : {}),
+      ...(encryptionKey ? { encryptionKey } : {}),
       ...(options.keepDecoded !== undefined ? { keepDecoded: options.keepDecoded } : {}),
       ...(options.memoryBytes !== undefined ? { memoryBytes: options.memoryBytes } : {}),
       ...(options.thumbnails !== undefined ? { thumbnails: options.thumbnails } : {}),

@@ -3,6 +3,7 @@ import { VolumeCacheError } from '../errors';
 import { ENCRYPTION_KEY_MESSAGE, VERSION_MESSAGE, encodeServiceWorkerConfig } from '../shared/serviceWorkerConfig';
 import { VERSION } from '../version';
 import type { RegisterServiceWorkerOptions } from '../types';
+import { parseEncryptionOption } from '../shared/parseEncryptionOption';
 import { serviceWorkerConfigFrom } from './serviceWorkerConfigFrom';
 import { warnOnce } from './warnOnce';
 
@@ -28,6 +29,7 @@ export async function registerVolumeCacheServiceWorker(options: RegisterServiceW
     throw new VolumeCacheError('unsupported', 'Service workers are not available here (they need a secure context: https or localhost).');
   }
   const config = serviceWorkerConfigFrom(options);
+  const encryptionKey = parseEncryptionOption(options.encryption);
   const scriptURL = new URL(options.scriptURL ?? '/volume-cache-sw.js', location.href);
   for (const [name, value] of encodeServiceWorkerConfig(config)) scriptURL.searchParams.append(name, value);
 
@@ -44,7 +46,7 @@ export async function registerVolumeCacheServiceWorker(options: RegisterServiceW
   }
   if (!registration) throw new VolumeCacheError('unsupported', 'The service worker was not registered.');
   await controlled(scriptURL.href, config.clientsClaim);
-  if (options.encryption) await sendEncryptionKey(config.name, options.encryption.key);
+  if (encryptionKey) await sendEncryptionKey(config.name, encryptionKey);
   const version = await askServiceWorkerVersion();
   if (version !== VERSION) {
     warnOnce(

@@ -21,14 +21,3 @@ export async function keyMatches(key: CryptoKey, check: KeyCheck): Promise<boole
     return false;
   }
 }
-
-/** An AES-GCM key usable for both directions; anything else is the caller's mistake. */
-export function isUsableKey(key: unknown): key is CryptoKey {
-  return (
-    typeof CryptoKey !== 'undefined' &&
-    key instanceof CryptoKey &&
-    key.algorithm.name === 'AES-GCM' &&
-    key.usages.includes('encrypt') &&
-    key.usages.includes('decrypt')
-  );
-}

@@ -1,6 +1,6 @@
 import { DEFAULTS } from '../defaults';
 import { VolumeCacheError } from '../errors';
-import { isUsableKey } from '../encryption/keyCheck';
+import { isUsableKey } from '../shared/isUsableKey';
 import { validateMaxBytes, validateTtlSeconds } from '../metadata/validateConfig';
 import type { EngineInitOptions } from '../protocol';
 import { isReuseWindow } from '../shared/serviceWorkerConfig';
@@ -50,7 +50,8 @@ export function parseEngineOptions(options: EngineInitOptions): EngineSettings {
   if (!isReuseWindow(reuseOpenedFileMs)) {
     throw new VolumeCacheError('invalid-argument', `reuseOpenedFileMs must be a number of milliseconds from 0 to 60000, got ${String(reuseOpenedFileMs)}.`);
   }
-  if (options.encryptionKey !== undefined && !isUsableKey(options.encryptionKey)) {
+  // Present but undefined is a key not loaded yet, not "no encryption": refused, never a plaintext partition.
+  if ('encryptionKey' in options && !isUsableKey(options.encryptionKey)) {
     throw new VolumeCacheError('invalid-argument', 'encryption.key must be an AES-GCM CryptoKey usable to encrypt and decrypt.');
   }
   const keepDecoded = options.keepDecoded ?? true;

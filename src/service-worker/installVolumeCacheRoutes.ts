@@ -3,7 +3,7 @@ import { registerRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
 import { VolumeCacheError } from '../errors';
 import { MetadataStore } from '../metadata/MetadataStore';
-import { isUsableKey } from '../encryption/keyCheck';
+import { isUsableKey } from '../shared/isUsableKey';
 import { ENCRYPTION_KEY_MESSAGE, VERSION_MESSAGE } from '../shared/serviceWorkerConfig';
 import type { RecordedServiceWorkerStatus, ServiceWorkerEngine } from '../protocol';
 import type { MissingCapability } from '../types';

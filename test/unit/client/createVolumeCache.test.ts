@@ -220,6 +220,21 @@ describe('createVolumeCache over a MessageChannel to the real engine', () => {
       await worker.terminated;
     });
 
+    it.each([
+      ['{}', {}],
+      ['{ key: undefined } (the key not loaded yet)', { key: undefined }],
+      ['a misspelt property', { kye: 'k' }],
+    ])('createVolumeCache() with encryption %s rejects with invalid-argument before anything starts or is written', async (_case, encryption) => {
+      const engine = nodeEnginePlatform();
+      const worker = startChannelWorker(engine.platform);
+      const name = `client-${++partitions}`;
+      const error = await rejection(createVolumeCache({ name, encryption: encryption as never, worker: worker as unknown as Worker }));
+      expect(error).toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/^encryption/) });
+      expect(engine.disk.list()).toEqual([]);
+      expect(await databaseNames()).not.toContain(databaseName(name));
+      worker.terminate(); // never used: the client refused before starting it
+    });
+
     it.each<[string, string, { code: VolumeCacheErrorCode; status?: number; retryAfterSeconds?: number }]>([
       ['a 404', '?status=404', { code: 'http-status', status: 404 }],
       ['a 503 asking for a wait too long to make', '?status=503&retryafter=120', { code: 'http-status', status: 503, retryAfterSeconds: 120 }],

@@ -82,6 +82,8 @@ describe('parseEngineOptions', () => {
     [{ stallTimeoutSeconds: 3601 }, /^stallTimeoutSeconds must be/],
     [{ stallTimeoutSeconds: '30' }, /^stallTimeoutSeconds must be/],
     [{ reuseOpenedFileMs: -1 }, /^reuseOpenedFileMs must be/],
+    // Present but undefined: a key not loaded yet must not open a plaintext partition.
+    [{ encryptionKey: undefined }, /^encryption\.key must be/],
     [{ reuseOpenedFileMs: 60_001 }, /^reuseOpenedFileMs must be/],
     [{ fileLeaseSeconds: -1 }, /^fileLeaseSeconds must be/],
     [{ fileLeaseSeconds: 86_401 }, /^fileLeaseSeconds must be/],
