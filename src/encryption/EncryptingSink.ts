@@ -29,6 +29,14 @@ export function createEncryptingSink(inner: ByteSink, key: CryptoKey, fileId: Ui
     pendingLength = 0;
   };
 
+  const restart = (): void => {
+    pendingLength = 0;
+    chunkIndex = 0;
+    storedOffset = HEADER_BYTES;
+    plainLength = 0;
+    headerWritten = false;
+  };
+
   return {
     async write(chunk, offset) {
       if (offset !== plainLength) throw new Error(`encrypting sink expects sequential writes (at ${plainLength}, got ${offset})`);
@@ -45,11 +53,15 @@ export function createEncryptingSink(inner: ByteSink, key: CryptoKey, fileId: Ui
     async truncate(length) {
       if (length !== 0) throw new Error('encrypting sink can only restart from zero');
       await inner.truncate(0);
-      pendingLength = 0;
-      chunkIndex = 0;
-      storedOffset = HEADER_BYTES;
-      plainLength = 0;
-      headerWritten = false;
+      restart();
+    },
+    // A failed write may have consumed part of its chunk into the pending
+    // one: no byte offset is known to be whole, so the download starts over.
+    async reopen() {
+      await inner.reopen();
+      await inner.truncate(0);
+      restart();
+      return 'lost';
     },
     async close() {
       await flushChunk(true);

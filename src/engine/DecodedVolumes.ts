@@ -7,7 +7,7 @@ import type { CacheTotals } from '../metadata/MetadataStore';
 import { decodeNiftiVolume } from '../nifti/decodeNiftiVolume';
 import type { NiftiHeaderInfo } from '../nifti/NiftiHeaderInfo';
 import type { BackgroundJobs } from './BackgroundJobs';
-import { enforceBudget } from './evictEntries';
+import { keepDerived } from './keepDerived';
 import type { PartitionContext } from './PartitionContext';
 import { readEntryFile } from './readStoredFile';
 
@@ -72,13 +72,8 @@ export class DecodedVolumes {
     const decoded = await decodeNiftiVolume(file, { url });
     await addTotals({ decodes: 1 });
     if (keep && (keepDecoded === true || (keepDecoded === 'pinned-only' && entry.pinned))) {
-      await partition.withCommitLock(async () => {
-        // Its source may have been evicted while we decoded: then keep nothing.
-        if (!(await partition.store.get(entry.key))) return;
-        await partition.derived.put({ id, kind: 'decoded', sources: [storedName(entry)], ttlSeconds: null, data: decoded.voxels, value: decoded.header });
-        partition.changes.post({ type: 'stats' });
-      });
-      await enforceBudget(partition);
+      // Kept only if it fits beside its source (which may also have been evicted while we decoded); the voxels are returned either way.
+      await keepDerived(partition, { id, kind: 'decoded', sources: [storedName(entry)], ttlSeconds: null, data: decoded.voxels, value: decoded.header });
     }
     if (keep) this.remember(id, decoded.header, decoded.voxels);
     return { ...decoded, from: 'decode' };
@@ -119,11 +114,7 @@ export class DecodedVolumes {
     // Closed while decoding: nothing to store it in.
     const current = this.options.partition();
     if (!current) return 'nothing-to-do';
-    const stored = await current.withCommitLock(async () => {
-      if (!(await current.store.get(key))) return false;
-      await current.derived.put({ id, kind: 'thumbnail', sources: [storedName(entry)], ttlSeconds: null, data: png, value: { type: 'image/png' } });
-      return true;
-    });
+    const stored = await keepDerived(current, { id, kind: 'thumbnail', sources: [storedName(entry)], ttlSeconds: null, data: png, value: { type: 'image/png' } });
     if (!stored) return 'nothing-to-do';
     current.changes.post({ type: 'entries', keys: [key] });
   }

@@ -93,7 +93,15 @@ export class StoredBackend implements EngineBackend {
     const { onStored, download, ...rest } = job;
     return storeDownload(
       this.context,
-      { ...rest, cacheAuthorized: this.settings.cacheAuthorized, download: { ...download, onQuotaExceeded: () => evictForQuota(this.context) } },
+      {
+        ...rest,
+        cacheAuthorized: this.settings.cacheAuthorized,
+        download: {
+          ...download,
+          onQuotaExceeded: (shortfall) => evictForQuota(this.context, shortfall),
+          maxUnknownLengthBytes: this.current.maxBytes,
+        },
+      },
       onStored,
     );
   }

@@ -20,6 +20,14 @@ export interface ResponseMeta extends ResponseValidators {
   vary: string | null;
 }
 
+/** What a download needs room for after a write ran out of storage. */
+export interface QuotaShortfall {
+  /** The whole body's length, or null when the response did not say. */
+  totalBytes: number | null;
+  /** What is written and survived the failure; the rest must still be written. */
+  keptBytes: number;
+}
+
 export interface DownloadRequest {
   url: string;
   headers: Record<string, string>;
@@ -30,8 +38,18 @@ export interface DownloadRequest {
   onProgress: (loaded: number, total: number | null) => void;
   /** Opened once the response turns out to have a body worth storing. */
   openSink: () => Promise<ByteSink>;
-  /** Frees room after a QuotaExceededError; true if anything was freed (the write is retried once). */
-  onQuotaExceeded: () => Promise<boolean>;
+  /**
+   * Frees room after a QuotaExceededError for a body of `totalBytes` (null:
+   * unknown) of which `keptBytes` survive the failure; true if it freed
+   * enough to try again (once, with a fresh writer where the sink needs one).
+   */
+  onQuotaExceeded: (shortfall: QuotaShortfall) => Promise<boolean>;
+  /**
+   * A body with no Content-Length that grows past this many bytes fails with
+   * `quota`: it could not be kept, and an endless body must not fill the disk
+   * (or, network-only, the memory). Undefined: no cap.
+   */
+  maxUnknownLengthBytes?: number;
   fetch: typeof fetch;
   /**
    * A response already fetched by someone else (the service worker, which
@@ -116,18 +134,29 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
 
   /** Stores, validates and hashes one chunk; returns a buffer the reader may fill next (the chunk's may be gone). */
   const writeChunk = async (chunk: Uint8Array): Promise<ArrayBuffer | null> => {
+    const length = chunk.byteLength;
+    if (total === null && request.maxUnknownLengthBytes !== undefined && offset + length > request.maxUnknownLengthBytes) {
+      throw new VolumeCacheError(
+        'quota',
+        `The response has no Content-Length and grew past ${request.maxUnknownLengthBytes} bytes (maxBytes): it could not be kept, so the download stopped.`,
+        { url },
+      );
+    }
     try {
       await sink.write(chunk, offset);
     } catch (error) {
-      if (!isQuotaError(error) || quotaRetried || !(await request.onQuotaExceeded())) throw asQuotaError(error, url);
+      if (!isQuotaError(error) || quotaRetried) throw asQuotaError(error, url);
       quotaRetried = true;
+      // Only a fresh writer can succeed where a WritableStream failed; what it held is gone with it.
+      const state = await sink.reopen();
+      if (!(await request.onQuotaExceeded({ totalBytes: total, keptBytes: state === 'intact' ? offset : 0 }))) throw asQuotaError(error, url);
+      if (state === 'lost') throw new SinkLost();
       try {
         await sink.write(chunk, offset);
       } catch (again) {
         throw asQuotaError(again, url);
       }
     }
-    const length = chunk.byteLength;
     if (validator) await validator.push(chunk);
     // Last: the hasher may transfer the chunk's buffer to its worker.
     const next = hasher ? await hasher.update(chunk) : (chunk.buffer as ArrayBuffer);
@@ -169,7 +198,18 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
     let current: Response | null = response;
     for (;;) {
       if (current) {
-        const failure = current.body ? await pump(current.body) : null;
+        let failure: unknown;
+        try {
+          failure = current.body ? await pump(current.body) : null;
+        } catch (error) {
+          if (!(error instanceof SinkLost)) throw error;
+          // Room was made, but the bytes written so far went with the failed writer: fetch it all again.
+          await current.body?.cancel().catch(() => undefined);
+          current = null;
+          restartFromZero = true;
+          lastFailure = error;
+          continue;
+        }
         if (signal.aborted) throw abortedError(url, signal);
         // A clean end short of Content-Length is a dropped connection too.
         if (failure === null && (total === null || offset === total)) break;
@@ -499,4 +539,11 @@ function openReader(body: ReadableStream<Uint8Array>): BodyReader {
     cancel: (reason) => reader.cancel(reason).catch(() => undefined),
     release: () => reader.releaseLock(),
   };
+}
+
+/** Thrown out of the read loop when a fresh writer lost what was written: the download restarts from byte 0. */
+class SinkLost extends Error {
+  constructor() {
+    super('the sink was reopened empty after running out of storage');
+  }
 }

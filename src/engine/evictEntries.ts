@@ -1,6 +1,7 @@
 import { storedName, type StoredEntry } from '../metadata/EntryCodec';
 import { selectEviction, type EvictionPlan, type EvictionReason } from '../metadata/selectEviction';
 import { CoalescedRun } from './CoalescedRun';
+import type { QuotaShortfall } from './downloadVolume';
 import { dropEntries } from './dropEntries';
 import type { PartitionContext } from './PartitionContext';
 
@@ -23,10 +24,19 @@ export async function evictEntries(partition: PartitionContext, reason: Eviction
   return plan;
 }
 
-/** After a QuotaExceededError: true if anything was freed (the write is then retried once). */
-export async function evictForQuota(partition: PartitionContext): Promise<boolean> {
+/**
+ * After a QuotaExceededError: frees what the download still has to write,
+ * oldest entries first; true if it did (the write is then retried once).
+ * A download that could not be kept anyway (larger than maxBytes) and one
+ * that eviction cannot make room for evict nothing.
+ */
+export async function evictForQuota(partition: PartitionContext, shortfall: QuotaShortfall): Promise<boolean> {
+  const budget = partition.maxBytes();
+  if (shortfall.totalBytes !== null && shortfall.totalBytes > budget) return false;
+  // A body of unknown length is capped at the budget (see maxUnknownLengthBytes).
+  const neededBytes = Math.max(1, (shortfall.totalBytes ?? budget) - shortfall.keptBytes);
   await partition.hitsRecorded();
-  return partition.withCommitLock(async () => (await evictEntries(partition, { kind: 'quota' })).evictKeys.length > 0);
+  return partition.withCommitLock(async () => (await evictEntries(partition, { kind: 'quota', neededBytes })).evictKeys.length > 0);
 }
 
 /** Budget runs by partition: one waiting at most, joined by every call that comes meanwhile. */

@@ -3,7 +3,7 @@ import { VolumeCacheError } from '../errors';
 import { storedName } from '../metadata/EntryCodec';
 import { validateTtlSeconds } from '../metadata/validateConfig';
 import type { MemoPayload } from '../protocol';
-import { enforceBudget } from './evictEntries';
+import { keepDerived } from './keepDerived';
 import type { PartitionContext } from './PartitionContext';
 
 /**
@@ -37,7 +37,8 @@ export async function writeMemo(
     if (!entry) throw new VolumeCacheError('invalid-argument', `memo source ${key} is not in the cache; cache it first, or leave it out of sources.`);
     sources.push(storedName(entry));
   }
-  await partition.derived.put({
+  // A result that cannot fit beside its sources is not kept, and evicts nothing: memo() still returns it.
+  await keepDerived(partition, {
     id,
     kind: 'memo',
     sources,
@@ -45,8 +46,6 @@ export async function writeMemo(
     data: payload.kind === 'binary' ? payload.data : null,
     value: payload.kind === 'binary' ? { arrayType: payload.arrayType } : { value: payload.value },
   });
-  partition.changes.post({ type: 'stats' });
-  await enforceBudget(partition);
 }
 
 /** The keys among `keys` that have no entry (memo() refuses them as sources before computing). */

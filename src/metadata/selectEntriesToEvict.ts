@@ -12,6 +12,11 @@ export interface IncomingFile {
   /** Known once the download is hashed; a file already stored adds no bytes. */
   sha256?: string;
   bytes: number;
+  /**
+   * Stored files (by sha256) that must stay: the sources of a derived result
+   * coming in, whose eviction would take the result with them.
+   */
+  protect?: ReadonlySet<string>;
 }
 
 export type EvictionDecision =
@@ -40,7 +45,7 @@ export function selectEntriesToEvict(
   let total = countStoredBytes(entries);
   const evictKeys: string[] = [];
   const byAge = entries
-    .filter((entry) => !entry.pinned && entry.sha256 !== incoming.sha256)
+    .filter((entry) => !entry.pinned && entry.sha256 !== incoming.sha256 && !incoming.protect?.has(entry.sha256))
     .sort((a, b) => a.lastAccessedAt - b.lastAccessedAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   for (const entry of byAge) {
     if (total + needed <= maxBytes) break;

@@ -13,6 +13,14 @@ export interface ByteSink {
   close(): Promise<void>;
   /** Releases the file without keeping what was written. */
   discard(): Promise<void>;
+  /**
+   * After a write failed (a QuotaExceededError), makes the sink writable
+   * again: 'intact' when everything written before the failure is still
+   * there, 'lost' when the sink had to start a fresh, empty file (a
+   * WritableStream is errored for good by a failed write, and what it held
+   * is gone with it); the caller then writes from byte 0 again.
+   */
+  reopen(): Promise<'intact' | 'lost'>;
 }
 
 /**
@@ -52,6 +60,8 @@ export async function openSyncAccessSink(handle: FileSystemFileHandle): Promise<
       release();
     },
     discard: async () => release(),
+    // A failed write leaves the handle open and what was written in place.
+    reopen: async () => 'intact',
   };
 }
 
@@ -64,6 +74,12 @@ export async function openWritableSink(handle: FileSystemFileHandle): Promise<By
     discard: async () => {
       await writable.abort().catch(() => undefined);
       writable = undefined as never;
+    },
+    async reopen() {
+      // The errored stream's swap file held everything since it opened; abort frees it.
+      await writable.abort().catch(() => undefined);
+      writable = await handle.createWritable({ keepExistingData: false });
+      return 'lost';
     },
   };
 }
@@ -87,6 +103,7 @@ export function createMemorySink(): ByteSink & { toFile(name: string, type: stri
     discard: async () => {
       parts = [];
     },
+    reopen: async () => 'intact',
     toFile: (name, type) => new File(parts as BlobPart[], name, { type }),
   };
 }

@@ -268,3 +268,90 @@ describe('downloadVolume: a first request that fails', () => {
     expect(error.detail).toBe(`Could not reach ${URL_} (Failed to fetch).`);
   });
 });
+
+/**
+ * A memory sink whose writes fail with QuotaExceededError `failures` times,
+ * then succeed; `reopen` says what a fresh writer keeps, as the real sinks
+ * do ('intact' for a SyncAccessHandle, 'lost' for a WritableStream).
+ */
+function quotaSink(failures: number, afterReopen: 'intact' | 'lost') {
+  const inner = createMemorySink();
+  const log: string[] = [];
+  let left = failures;
+  const sink = {
+    ...inner,
+    write(chunk: Uint8Array, offset: number) {
+      if (left > 0) {
+        left--;
+        log.push(`quota at ${offset}`);
+        throw new DOMException('quota', 'QuotaExceededError');
+      }
+      return inner.write(chunk, offset);
+    },
+    truncate(length: number) {
+      log.push(`truncate ${length}`);
+      return inner.truncate(length);
+    },
+    async reopen() {
+      log.push(`reopen ${afterReopen}`);
+      if (afterReopen === 'lost') await inner.truncate(0);
+      return afterReopen;
+    },
+  };
+  return { sink, log, file: () => inner.toFile('v', '') };
+}
+
+describe('downloadVolume: running out of storage', () => {
+  it('asks for room once, then retries the write on a sink that kept what it had', async () => {
+    const { sink, log, file } = quotaSink(1, 'intact');
+    const asked: unknown[] = [];
+    const { fetch } = scriptedFetch([ok()]);
+    const result = await run(request(fetch, { openSink: async () => sink, onQuotaExceeded: async (shortfall) => (asked.push(shortfall), true) }));
+    expect(result).toMatchObject({ kind: 'complete', bytes: BODY.byteLength, sha256: sha256(BODY) });
+    expect(asked).toEqual([{ totalBytes: BODY.byteLength, keptBytes: 0 }]);
+    expect(log).toEqual(['quota at 0', 'reopen intact']);
+    expect(new Uint8Array(await file().arrayBuffer())).toEqual(BODY);
+  });
+
+  it('with a sink that had to start empty (a failed WritableStream), fetches the whole body again into the fresh writer', async () => {
+    const { sink, log, file } = quotaSink(1, 'lost');
+    const { fetch, calls } = scriptedFetch([ok(), ok()]);
+    const result = await run(request(fetch, { openSink: async () => sink, onQuotaExceeded: async () => true }));
+    expect(result).toMatchObject({ kind: 'complete', bytes: BODY.byteLength, sha256: sha256(BODY) });
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.headers.range).toBeUndefined();
+    expect(log).toEqual(['quota at 0', 'reopen lost', 'truncate 0']);
+    expect(new Uint8Array(await file().arrayBuffer())).toEqual(BODY);
+  });
+
+  it('fails with quota when no room can be made, and when storage runs out a second time', async () => {
+    const none = quotaSink(1, 'intact');
+    const { fetch: once } = scriptedFetch([ok()]);
+    expect(await failure(request(once, { openSink: async () => none.sink, onQuotaExceeded: async () => false }))).toMatchObject({ code: 'quota', url: URL_ });
+    const twice = quotaSink(2, 'intact');
+    const { fetch } = scriptedFetch([ok()]);
+    expect(await failure(request(fetch, { openSink: async () => twice.sink, onQuotaExceeded: async () => true }))).toMatchObject({ code: 'quota' });
+  });
+
+  it('stops a body without Content-Length at maxUnknownLengthBytes with quota: an endless body fills nothing', async () => {
+    let sent = 0;
+    const endless = new Response(
+      new ReadableStream<Uint8Array>({
+        pull(controller) {
+          sent += 1024;
+          controller.enqueue(new Uint8Array(1024));
+        },
+      }),
+      { status: 200 },
+    );
+    const { fetch } = scriptedFetch([endless]);
+    const error = await failure(request(fetch, { maxUnknownLengthBytes: 8192 }));
+    expect(error).toMatchObject({ code: 'quota', message: expect.stringMatching(/no Content-Length and grew past 8192 bytes/) });
+    expect(sent).toBeLessThan(64 * 1024);
+  });
+
+  it('keeps a body of known length larger than maxUnknownLengthBytes (it is handed out uncached by the caller)', async () => {
+    const { fetch } = scriptedFetch([ok()]);
+    expect(await run(request(fetch, { maxUnknownLengthBytes: 100 }))).toMatchObject({ kind: 'complete', bytes: BODY.byteLength });
+  });
+});

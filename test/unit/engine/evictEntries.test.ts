@@ -35,8 +35,10 @@ describe('evictEntries', () => {
     ['budget, under', [oldest, middle, newest], 30, { kind: 'budget' }, undefined, { evictKeys: [], refused: null }],
     ['budget, over by one', [oldest, middle, newest], 20, { kind: 'budget' }, undefined, { evictKeys: ['oldest'], refused: null }],
     ['budget, pinned alone over', [pinned, oldest, middle], 30, { kind: 'budget' }, undefined, { evictKeys: ['oldest', 'middle'], refused: null }],
-    // quota: every unpinned entry, whatever the budget says.
-    ['quota', [pinned, oldest, middle, newest], 1_000_000, { kind: 'quota' }, undefined, { evictKeys: ['oldest', 'middle', 'newest'], refused: null }],
+    // quota: the oldest unpinned entries that free what is needed, whatever the budget says.
+    ['quota', [pinned, oldest, middle, newest], 1_000_000, { kind: 'quota', neededBytes: 30 }, undefined, { evictKeys: ['oldest', 'middle', 'newest'], refused: null }],
+    ['quota, only what is needed', [pinned, oldest, middle, newest], 1_000_000, { kind: 'quota', neededBytes: 15 }, undefined, { evictKeys: ['oldest', 'middle'], refused: null }],
+    ['quota that cannot be met', [pinned, oldest, middle, newest], 1_000_000, { kind: 'quota', neededBytes: 31 }, undefined, { evictKeys: [], refused: null }],
   ])('%s', async (_name, entries, maxBytes, reason, exceptKey, plan) => {
     const test = await partition(maxBytes, entries);
     expect(await evictEntries(test.context, reason, exceptKey)).toEqual(plan);
@@ -49,7 +51,7 @@ describe('evictEntries', () => {
 
   it.each<[string, EvictionReason, string[]]>([
     // Room for the download in hand beats a lease on a file already handed out...
-    ['quota removes a leased file at once', { kind: 'quota' }, []],
+    ['quota removes a leased file at once', { kind: 'quota', neededBytes: 1 }, []],
     // ...while the budget lets the reader finish: the file waits for its lease.
     ['budget leaves a leased file for its reader', { kind: 'budget' }, ['blobs/sha-oldest']],
   ])('%s', async (_name, reason, filesLeft) => {
@@ -128,8 +130,12 @@ describe('evictForQuota and enforceBudget', () => {
   }
 
   it.each([
-    ['evictForQuota frees every unpinned entry', (context: PartitionContext) => evictForQuota(context), [pinned, oldest, middle], true, ['pinned']],
-    ['evictForQuota with only pinned entries frees nothing', (context: PartitionContext) => evictForQuota(context), [pinned], false, ['pinned']],
+    ['evictForQuota frees what a download of known length still needs', (context: PartitionContext) => evictForQuota(context, { totalBytes: 10, keptBytes: 0 }), [pinned, oldest, middle], true, ['middle', 'pinned']],
+    ['evictForQuota with only pinned entries frees nothing', (context: PartitionContext) => evictForQuota(context, { totalBytes: 10, keptBytes: 0 }), [pinned], false, ['pinned']],
+    // Larger than maxBytes (10): it would be handed out uncached anyway, so nothing is evicted for it.
+    ['evictForQuota for a download larger than maxBytes frees nothing', (context: PartitionContext) => evictForQuota(context, { totalBytes: 11, keptBytes: 0 }), [oldest, middle], false, ['middle', 'oldest']],
+    // Unknown length: capped at maxBytes, less what survived.
+    ['evictForQuota for a body of unknown length frees up to maxBytes', (context: PartitionContext) => evictForQuota(context, { totalBytes: null, keptBytes: 5 }), [pinned, oldest, middle], true, ['middle', 'pinned']],
     ['enforceBudget returns how many went', (context: PartitionContext) => enforceBudget(context), [oldest, middle, newest], 2, ['newest']],
   ] as const)('%s, under the commit lock', async (_name, run, entries, result, left) => {
     const test = await partition(10, entries);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FLUSH_EVERY_BYTES, openSyncAccessSink } from '../../../src/storage/ByteSink';
+import { FLUSH_EVERY_BYTES, createMemorySink, openSyncAccessSink, openWritableSink } from '../../../src/storage/ByteSink';
+import { createMemoryOpfs } from '../support/memoryOpfs';
 
 /** A file handle whose SyncAccessHandle records its length and when it was flushed. */
 function fakeFileHandle() {
@@ -48,5 +49,29 @@ describe('openSyncAccessSink', () => {
     await sink.write(new Uint8Array(MiB), 0);
     await sink.discard();
     expect(file.events).toEqual(['close']);
+  });
+});
+
+describe('reopen after a failed write', () => {
+  it('a WritableStream sink starts a fresh, empty writer ("lost"), and writes and closes through it', async () => {
+    const disk = createMemoryOpfs();
+    const root = await disk.getDirectory();
+    const handle = await root.getFileHandle('download.part', { create: true });
+    const sink = await openWritableSink(handle);
+    await sink.write(new Uint8Array([1, 2, 3]), 0);
+    expect(await sink.reopen()).toBe('lost');
+    await sink.write(new Uint8Array([9, 8]), 0);
+    await sink.close();
+    expect(new Uint8Array(await (await handle.getFile()).arrayBuffer())).toEqual(new Uint8Array([9, 8]));
+  });
+
+  it('a SyncAccessHandle sink and a memory sink keep what they had ("intact")', async () => {
+    const { handle } = fakeFileHandle();
+    expect(await (await openSyncAccessSink(handle)).reopen()).toBe('intact');
+    const memory = createMemorySink();
+    memory.write(new Uint8Array([1, 2]), 0);
+    expect(await memory.reopen()).toBe('intact');
+    memory.write(new Uint8Array([3]), 2);
+    expect(new Uint8Array(await memory.toFile('v', '').arrayBuffer())).toEqual(new Uint8Array([1, 2, 3]));
   });
 });
