@@ -55,7 +55,11 @@ export interface EngineRequest {
 }
 
 /** What the service worker records about itself; the page's engine adds how its version compares. */
-export type RecordedServiceWorkerStatus = Omit<ServiceWorkerStatus, 'sameVersion' | 'version'> & { version?: string };
+export type RecordedServiceWorkerStatus = Omit<ServiceWorkerStatus, 'sameVersion' | 'version' | 'failures' | 'lastFailure'> & {
+  version?: string;
+  failures?: number;
+  lastFailure?: string | null;
+};
 
 export type ProgressCallback = (progress: DownloadProgress) => void;
 
@@ -84,10 +88,11 @@ export interface VolumeCacheEngine {
   /** Closes and removes the partition: its files, its database, everything. */
   destroy(): Promise<void>;
   getVolume(request: EngineRequest, onProgress?: ProgressCallback): Promise<VolumeResult>;
+  /** `id` is the page's memoKey() digest (64 hex digits, else invalid-argument): the engine keeps memos apart from its own records by it. */
   readMemo(id: string): Promise<MemoPayload | null>;
   /** Which of `keys` have no entry (none when nothing is stored: the cache runs network-only). */
   uncachedKeys(keys: string[]): Promise<string[]>;
-  /** `sourceKeys` are cache keys of entries the result derives from. */
+  /** `id` as for readMemo; `sourceKeys` are cache keys of entries the result derives from. */
   writeMemo(id: string, payload: MemoPayload, options: { ttlSeconds?: number; sourceKeys: string[] }): Promise<void>;
   /** The PNG thumbnail of a cached volume, or null while it is pending (a job is queued). */
   thumbnail(key: string): Promise<Blob | null>;

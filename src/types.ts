@@ -283,6 +283,15 @@ export interface ServiceWorkerStatus {
    * library: copy volume-cache-sw.js again (`npx volume-cache init <dir>`).
    */
   sameVersion: boolean;
+  /**
+   * Storage failures the service worker met since it started (its database
+   * closed under it, a removed folder...); after each it reopens the
+   * partition, passing requests through meanwhile. 0 for a row from before
+   * this was recorded.
+   */
+  failures: number;
+  /** The last of them, as a message; null when there was none. */
+  lastFailure: string | null;
 }
 
 export interface CacheConfig {

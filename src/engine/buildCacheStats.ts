@@ -50,5 +50,5 @@ export function buildCacheStats(inputs: CacheStatsInputs): CacheStats {
 function serviceWorkerStatusFrom(recorded: RecordedServiceWorkerStatus | null): ServiceWorkerStatus | null {
   if (!recorded) return null;
   const version = recorded.version ?? null;
-  return { ...recorded, version, sameVersion: version === VERSION };
+  return { ...recorded, version, sameVersion: version === VERSION, failures: recorded.failures ?? 0, lastFailure: recorded.lastFailure ?? null };
 }

@@ -1,3 +1,4 @@
+import { VolumeCacheError } from '../errors';
 import { mayStoreResponse } from '../metadata/mayStoreResponse';
 import { cacheKeyIgnoring } from '../metadata/cacheKeyIgnoring';
 import { isEngineRequest } from '../shared/engineRequestMarker';
@@ -24,8 +25,17 @@ export function createVolumeRequestHandler(
   config: Pick<ServiceWorkerConfig, 'ignoreSearchParams' | 'cacheNoStore' | 'cacheCredentialed' | 'cacheAuthorized' | 'shared' | 'expect'>,
   mode: ServiceWorkerStatus['mode'],
   fetchFromNetwork: (request: Request) => Promise<Response> = (request) => fetch(request),
+  /** Hears of engine errors that are the storage's fault, not the response's (see isStorageFailure). */
+  onStorageFailure: (error: unknown) => void = () => undefined,
 ): (context: VolumeRequestContext) => Promise<Response> {
   if (!engine || mode === 'pass-through') return ({ request }) => fetchFromNetwork(request);
+  /** Swallows what the request can survive (it is answered from the network), reporting storage failures. */
+  const survive =
+    <T>(fallback: T) =>
+    (error: unknown): T => {
+      if (isStorageFailure(error)) onStorageFailure(error);
+      return fallback;
+    };
   const keyOf = cacheKeyIgnoring(config.ignoreSearchParams);
   /**
    * Misses this service worker is fetching to cache, by key. The engine's
@@ -50,7 +60,7 @@ export function createVolumeRequestHandler(
    */
   const answerFromStore = (request: Request, stored: Stored, state: 'hit' | 'stale', waitUntil: VolumeRequestContext['waitUntil']): Promise<Response> => {
     const response = responseFromEntry(request, stored.entry, contentOf(stored), state);
-    if (countsAsLoad(request)) waitUntil(response.then((answer) => engine.recordHit(stored.entry, state, bodyBytesOf(request, answer))).catch(() => undefined));
+    if (countsAsLoad(request)) waitUntil(response.then((answer) => engine.recordHit(stored.entry, state, bodyBytesOf(request, answer))).catch(survive(undefined)));
     return response;
   };
 
@@ -62,15 +72,15 @@ export function createVolumeRequestHandler(
     if (isEngineRequest(request)) return fetchFromNetwork(request);
     const engineRequest = (): EngineRequest => ({ requestId: crypto.randomUUID(), url: url.href, key, expect: config.expect });
     const mayCache = mode === 'read-write' && request.method === 'GET' && !request.headers.has('Range');
-    let stored = await engine.lookup(key).catch(() => null);
+    let stored = await engine.lookup(key).catch(survive(null));
     // Another request here, a page's worker or another tab may be
     // downloading it right now: wait for that instead of a second download.
     // Checked again after every wait, since a request may claim it meanwhile.
     while (!stored) {
       const inFlight = missesInFlight.get(key);
       if (inFlight) await inFlight;
-      else await engine.waitForDownload(key).catch(() => undefined);
-      stored = await engine.lookup(key).catch(() => null);
+      else await engine.waitForDownload(key).catch(survive(undefined));
+      stored = await engine.lookup(key).catch(survive(null));
       if (!inFlight && !missesInFlight.has(key)) break;
     }
 
@@ -103,12 +113,12 @@ export function createVolumeRequestHandler(
     }
     if (!mayCache || !isCacheable(request, response, config) || !response.body) {
       releaseMiss();
-      if (countsAsLoad(request)) waitUntil(engine.recordPassThrough().catch(() => undefined));
+      if (countsAsLoad(request)) waitUntil(engine.recordPassThrough().catch(survive(undefined)));
       return response;
     }
     const [toPage, toCache] = splitBody(response.body);
     const cacheCopy = new Response(toCache, { status: response.status, statusText: response.statusText, headers: response.headers });
-    waitUntil(engine.ingest(engineRequest(), cacheCopy).catch(() => undefined).finally(releaseMiss));
+    waitUntil(engine.ingest(engineRequest(), cacheCopy).catch(survive(undefined)).finally(releaseMiss));
     return withCacheHeader(response, toPage, 'miss');
   };
 }
@@ -147,4 +157,16 @@ export function isCacheable(
     },
     { keepNoStore: config.cacheNoStore, keepPrivate: !config.shared, keepAuthorized: config.cacheAuthorized, keepCredentialed: config.cacheCredentialed },
   );
+}
+
+/**
+ * Whether an engine error is the storage's fault rather than the response's:
+ * anything but a VolumeCacheError about the body or the download (not NIfTI,
+ * corrupt, an HTTP status, the network, integrity, aborted, quota). A closed
+ * database (another context destroyed the partition) or a removed folder
+ * arrives as a bare DOMException, or as 'closed'.
+ */
+export function isStorageFailure(error: unknown): boolean {
+  if (!(error instanceof VolumeCacheError)) return true;
+  return !['not-nifti', 'corrupt', 'http-status', 'network', 'integrity', 'aborted', 'quota', 'invalid-argument'].includes(error.code);
 }

@@ -3,6 +3,7 @@ import { registerRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
 import { VolumeCacheError } from '../errors';
 import { MetadataStore } from '../metadata/MetadataStore';
+import { subscribeToCacheChanges } from '../shared/cacheChanges';
 import { isUsableKey } from '../shared/isUsableKey';
 import { ENCRYPTION_KEY_MESSAGE, VERSION_MESSAGE } from '../shared/serviceWorkerConfig';
 import type { RecordedServiceWorkerStatus, ServiceWorkerEngine } from '../protocol';
@@ -31,11 +32,46 @@ export function installVolumeCacheRoutes(options: InstallVolumeCacheRoutesOption
   let started: Promise<{ engine: ServiceWorkerEngine | null; handle: ReturnType<typeof createVolumeRequestHandler> }> | null = null;
   // An encrypted partition's key comes from a page, lives in memory only, and is lost when the browser stops this worker.
   let encryptionKey: CryptoKey | undefined;
+  const failures: FailureLog = { count: 0, last: null };
 
   const handlerFor = async (): Promise<ReturnType<typeof createVolumeRequestHandler>> => {
-    started ??= openEngine(config, encryptionKey).then(({ engine, status }) => ({ engine, handle: createVolumeRequestHandler(engine, config, status.mode) }));
+    started ??= openEngine(config, encryptionKey, failures).then(({ engine, status }) => ({
+      engine,
+      handle: createVolumeRequestHandler(engine, config, status.mode, undefined, (error) => reopenAfter(error, engine)),
+    }));
     return (await started).handle;
   };
+
+  /** Drops the engine that is open (or opening); the next volume request opens the partition afresh. */
+  const dropEngine = async (): Promise<void> => {
+    const previous = started;
+    started = null;
+    await (await previous?.catch(() => null))?.engine?.close();
+  };
+
+  /**
+   * A storage failure (the database closed under the engine, its folder
+   * removed): counted, and the partition reopened at once, so the failure
+   * shows in stats() and caching resumes without a browser restart.
+   */
+  const reopenAfter = (error: unknown, failed: ServiceWorkerEngine | null): void => {
+    failures.count += 1;
+    failures.last = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    if (!started) return;
+    void started.then(async (current) => {
+      if (current.engine !== failed) return; // already reopened
+      await dropEngine();
+      await handlerFor().catch(() => undefined);
+    });
+  };
+
+  // Log-out (destroy() or clearOnLogout() in any tab): the partition is gone, and its key with it.
+  // The next request, after the next log-in, opens it afresh instead of failing on a deleted database.
+  subscribeToCacheChanges(config.name, (change) => {
+    if (change.type !== 'destroyed') return;
+    encryptionKey = undefined;
+    void dropEngine();
+  });
 
   self.addEventListener('message', (event) => {
     const message = event.data as { type?: string; name?: string; key?: unknown } | null;
@@ -44,11 +80,9 @@ export function installVolumeCacheRoutes(options: InstallVolumeCacheRoutesOption
     if (message?.type !== ENCRYPTION_KEY_MESSAGE || message.name !== config.name || !isUsableKey(message.key)) return;
     encryptionKey = message.key;
     // Reopen with the key at the next request.
-    const previous = started;
-    started = null;
     event.waitUntil(
       (async () => {
-        await (await previous?.catch(() => null))?.engine?.close();
+        await dropEngine();
         event.ports[0]?.postMessage('ok');
       })(),
     );
@@ -81,7 +115,17 @@ export function installVolumeCacheRoutes(options: InstallVolumeCacheRoutesOption
   if (config.clientsClaim) self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 }
 
-async function openEngine(config: ServiceWorkerConfig, encryptionKey: CryptoKey | undefined): Promise<{ engine: ServiceWorkerEngine | null; status: RecordedServiceWorkerStatus }> {
+/** Storage failures since this service worker started (see ServiceWorkerStatus.failures). */
+interface FailureLog {
+  count: number;
+  last: string | null;
+}
+
+async function openEngine(
+  config: ServiceWorkerConfig,
+  encryptionKey: CryptoKey | undefined,
+  failures: Readonly<FailureLog>,
+): Promise<{ engine: ServiceWorkerEngine | null; status: RecordedServiceWorkerStatus }> {
   const engine = createEngine();
   try {
     // No thumbnails here: decoding volumes is the page's worker's job, not the service worker's.
@@ -99,6 +143,8 @@ async function openEngine(config: ServiceWorkerConfig, encryptionKey: CryptoKey 
       missing,
       startedAt: Date.now(),
       version: VERSION,
+      failures: failures.count,
+      lastFailure: failures.last,
     };
     if (status.mode === 'pass-through') {
       await recordStatusWithoutEngine(config.name, status);

@@ -368,3 +368,32 @@ describe('lifecycle', () => {
     await registerServiceWorker(suite.page);
   });
 });
+
+describe('log-out and log-in', () => {
+  it('after destroy() and a new cache on the same name, the service worker caches and serves offline again; a clean log-out counts no failure', async () => {
+    const before = '/data/nifti/avg152T1_LR_nifti.nii';
+    const after = '/data/nifti/functional.nii';
+    expect(await viewerFetch(suite.page, before)).toMatchObject({ status: 200 });
+    await suite.page.evaluate((path) => window.cachingSettled('sw', path), before);
+
+    // Log-out: the partition goes, files and database, while the service worker keeps running.
+    await suite.page.evaluate(async () => {
+      const lib = window.volumeCache as typeof import('../../src/index');
+      await (await lib.createVolumeCache({ name: 'sw' })).destroy();
+    });
+    // Log-in: a new cache on the same name; the service worker, never restarted, must cache into it.
+    expect(await entryKeys(suite.page)).toEqual([]);
+    expect(await viewerFetch(suite.page, after)).toMatchObject({ status: 200, cache: 'miss', sha256: sample('functional.nii').sha256 });
+    await suite.page.evaluate((path) => window.cachingSettled('sw', path), after);
+    expect(await entryKeys(suite.page)).toEqual([after]);
+
+    await suite.browser.context.setOffline(true);
+    try {
+      expect(await viewerFetch(suite.page, after)).toMatchObject({ status: 200, cache: 'hit', sha256: sample('functional.nii').sha256 });
+    } finally {
+      await suite.browser.context.setOffline(false);
+    }
+    const stats = await pageCacheCall<{ serviceWorker: { failures: number; lastFailure: string | null } | null }>(suite.page, 'stats', []);
+    expect(stats.serviceWorker).toMatchObject({ mode: 'read-write', failures: 0, lastFailure: null });
+  });
+});

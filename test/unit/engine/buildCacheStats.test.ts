@@ -45,6 +45,11 @@ describe('buildCacheStats', () => {
     [undefined, { version: null, sameVersion: false }],
   ])("says whether the service worker's recorded version %s is this release's", (version, expected) => {
     const recorded = { mode: 'read-write' as const, missing: [], startedAt: 1, ...(version === undefined ? {} : { version }) };
-    expect(buildCacheStats({ ...base, serviceWorker: recorded }).serviceWorker).toEqual({ mode: 'read-write', missing: [], startedAt: 1, ...expected });
+    expect(buildCacheStats({ ...base, serviceWorker: recorded }).serviceWorker).toEqual({ mode: 'read-write', missing: [], startedAt: 1, failures: 0, lastFailure: null, ...expected });
+  });
+
+  it("reports the service worker's storage failures as recorded", () => {
+    const recorded = { mode: 'read-write' as const, missing: [], startedAt: 1, version: VERSION, failures: 2, lastFailure: 'InvalidStateError: The database connection is closing.' };
+    expect(buildCacheStats({ ...base, serviceWorker: recorded }).serviceWorker).toMatchObject({ failures: 2, lastFailure: recorded.lastFailure });
   });
 });

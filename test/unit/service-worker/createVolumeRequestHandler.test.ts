@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isCacheable } from '../../../src/service-worker/createVolumeRequestHandler';
+import { createVolumeRequestHandler, isCacheable, isStorageFailure } from '../../../src/service-worker/createVolumeRequestHandler';
+import { VolumeCacheError } from '../../../src/errors';
+import type { ServiceWorkerEngine } from '../../../src/protocol';
 import { DEFAULT_SERVICE_WORKER_CONFIG } from '../../../src/shared/serviceWorkerConfig';
 
 const url = 'https://data.example.org/volume.nii';
@@ -51,5 +53,34 @@ describe('isCacheable (what the service worker keeps)', () => {
     expect(isCacheable(credentialed, response(200, null, 'cors'), defaults)).toBe(false);
     expect(isCacheable(credentialed, response(200, null, 'cors'), { ...defaults, cacheCredentialed: true })).toBe(true);
     expect(isCacheable(new Request(url), response(200, null, 'cors'), defaults)).toBe(true);
+  });
+});
+
+describe('storage failures in the service worker', () => {
+  it('tells a storage failure from what a response or a download can do', () => {
+    expect(isStorageFailure(new DOMException('The database connection is closing.', 'InvalidStateError'))).toBe(true);
+    expect(isStorageFailure(new VolumeCacheError('closed', 'closed'))).toBe(true);
+    expect(isStorageFailure(new VolumeCacheError('key-mismatch', 'wrong key'))).toBe(true);
+    for (const code of ['not-nifti', 'corrupt', 'http-status', 'network', 'integrity', 'aborted', 'quota'] as const) {
+      expect(isStorageFailure(new VolumeCacheError(code, code))).toBe(false);
+    }
+  });
+
+  it('answers from the network when the engine fails, and reports the failure instead of swallowing it', async () => {
+    const closing = new DOMException('The database connection is closing.', 'InvalidStateError');
+    const engine = {
+      lookup: async () => Promise.reject(closing),
+      waitForDownload: async () => undefined,
+      recordPassThrough: async () => undefined,
+      ingest: async () => Promise.reject(closing),
+    } as unknown as ServiceWorkerEngine;
+    const reported: unknown[] = [];
+    const pending: Promise<unknown>[] = [];
+    const handle = createVolumeRequestHandler(engine, defaults, 'read-write', async () => new Response('volume bytes'), (error) => reported.push(error));
+    const answer = await handle({ request: new Request(url), waitUntil: (promise) => void pending.push(promise) });
+    expect(await answer.text()).toBe('volume bytes');
+    await Promise.all(pending);
+    // The lookup, the lookup again after waiting for another download, and caching the body.
+    expect(reported).toEqual([closing, closing, closing]);
   });
 });
