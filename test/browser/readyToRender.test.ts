@@ -79,9 +79,16 @@ describe('getVolume', () => {
       const before = await cache.stats();
       await cache.invalidate('/data/nifti/spm152.nii.gz');
       const afterInvalidate = await cache.stats();
-      // spm152 is 4 MB gzipped but 11.4 MB decoded: a 12 MB budget cannot hold both beside another volume.
+      // spm152 is 4.1 MB gzipped and 11.4 MB decoded. A 12 MB budget cannot hold both: the voxels are
+      // returned, the volume kept, and the decoded copy not kept, evicting nothing.
       await cache.configure({ maxBytes: 12_000_000 });
+      const tooBig = await cache.getVolume('/data/nifti/spm152.nii.gz');
+      const tooBigStats = await cache.stats();
+      const tooBigEntries = (await cache.entries()).map((entry) => new URL(entry.url).pathname);
+      // 16 MB holds both, but not the 2.9 MB MNI file beside them: it pushes out spm152 and its copy.
+      await cache.configure({ maxBytes: 16_000_000 });
       await cache.getVolume('/data/nifti/spm152.nii.gz');
+      const kept = await cache.stats();
       await cache.get('/data/nifti/MNI152_2009_template.nii.gz');
       const afterBudget = await cache.stats();
       const entries = (await cache.entries()).map((entry) => new URL(entry.url).pathname);
@@ -89,11 +96,21 @@ describe('getVolume', () => {
       const root = await (await (await navigator.storage.getDirectory()).getDirectoryHandle('volume-cache')).getDirectoryHandle('volume-evict');
       const derivedFiles: string[] = [];
       for await (const name of (await root.getDirectoryHandle('derived')).keys()) derivedFiles.push(name);
-      return { before: [before.derivedResults, before.derivedBytes], afterInvalidate: [afterInvalidate.derivedResults, afterInvalidate.derivedBytes], afterBudget, entries, derivedFiles };
+      return {
+        before: [before.derivedResults, before.derivedBytes],
+        afterInvalidate: [afterInvalidate.derivedResults, afterInvalidate.derivedBytes],
+        tooBig: { voxels: tooBig.voxels.byteLength, decodedFrom: tooBig.decodedFrom, derivedResults: tooBigStats.derivedResults, evictions: tooBigStats.evictions, entries: tooBigEntries },
+        kept: [kept.derivedResults, kept.derivedBytes],
+        afterBudget,
+        entries,
+        derivedFiles,
+      };
     });
     expect(outcome.before[0]).toBe(1);
     expect(outcome.before[1]).toBe(207 * 256 * 215);
     expect(outcome.afterInvalidate).toEqual([0, 0]);
+    expect(outcome.tooBig).toEqual({ voxels: 207 * 256 * 215, decodedFrom: 'decode', derivedResults: 0, evictions: 0, entries: ['/data/nifti/spm152.nii.gz'] });
+    expect(outcome.kept).toEqual([1, 207 * 256 * 215]);
     // The newer MNI file pushed out spm152 and its decoded copy; nothing derived dangles.
     expect(outcome.entries).toEqual(['/data/nifti/MNI152_2009_template.nii.gz']);
     expect(outcome.afterBudget).toMatchObject({ derivedResults: 0, derivedBytes: 0 });
