@@ -151,7 +151,11 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
         throw new VolumeCacheError('invalid-argument', `memo() source ${uncached[0]} is not in the cache; cache it first, or leave it out of sources.`);
       }
       const value = await compute();
-      await track(engine.writeMemo(id, toMemoPayload(value), { sourceKeys, ...(memoOptions.ttlSeconds !== undefined ? { ttlSeconds: memoOptions.ttlSeconds } : {}) }));
+      try {
+        await track(engine.writeMemo(id, toMemoPayload(value), { sourceKeys, ...(memoOptions.ttlSeconds !== undefined ? { ttlSeconds: memoOptions.ttlSeconds } : {}) }));
+      } catch (error) {
+        throw memoWriteFailure(key, error);
+      }
       return value;
     },
     async thumbnail(url) {
@@ -328,6 +332,25 @@ function toMemoPayload(value: unknown): MemoPayload {
     return { kind: 'binary', arrayType: value.constructor.name, data: bytes.buffer };
   }
   return { kind: 'value', value };
+}
+
+/**
+ * A result the worker could not be sent, as invalid-argument: posting it is
+ * a structured clone, which throws a DataCloneError for a function or a
+ * symbol (only the result can hold one by then: memoKey() refused them in
+ * the inputs before compute ran) and a RangeError for a value nested too
+ * deep. Nothing reached the engine, so nothing was stored.
+ */
+function memoWriteFailure(key: string, error: unknown): unknown {
+  if (error instanceof VolumeCacheError) return error;
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name !== 'DataCloneError' && !(error instanceof RangeError)) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new VolumeCacheError(
+    'invalid-argument',
+    `memo() result of ${JSON.stringify(key)} cannot be kept: a result must be structured-cloneable (no functions or symbols, not nested too deep), and structured clone refused this one (${reason}). Nothing was stored.`,
+    { cause: error },
+  );
 }
 
 const ARRAY_TYPES: Record<string, new (buffer: ArrayBuffer) => ArrayBufferView> = {

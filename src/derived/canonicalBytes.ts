@@ -15,12 +15,29 @@ import { VolumeCacheError } from '../errors';
  * Lengths prefix every variable-size part, so no two values share an encoding.
  * Anything else (functions, symbols, `undefined` in an array or at the top,
  * class instances such as Date or Map, cycles) is refused with
- * `invalid-argument`, naming where it is (`path`).
+ * `invalid-argument`, naming where it is (`path`), and so are arrays and
+ * objects nested deeper than MAX_KEY_DEPTH.
  */
 export function canonicalBytes(value: unknown, path = 'value'): Uint8Array {
   const writer = new ByteWriter();
-  encode(value, path, writer, new Set());
+  encode(value, { root: path, names: [] }, writer, new Set());
   return writer.finish();
+}
+
+/**
+ * How deep arrays and objects may nest in what a key encodes: the top-level
+ * value is at depth 0, its properties at 1, and an array or object at this
+ * depth or below is refused with `invalid-argument`. memo() inputs are
+ * parameters, for which 100 levels is plenty; without a limit the recursion
+ * here ran into V8's RangeError (Maximum call stack size exceeded, some
+ * thousands of levels down), a failure without a code.
+ */
+export const MAX_KEY_DEPTH = 100;
+
+/** Where a value is: the root's name and the property or index names below it, joined only for a message. */
+interface Path {
+  root: string;
+  names: string[];
 }
 
 const TAG = {
@@ -82,11 +99,11 @@ class ByteWriter {
   }
 }
 
-function refuse(path: string, what: string): VolumeCacheError {
-  return new VolumeCacheError('invalid-argument', `${path} is ${what}, which a memo key cannot include.`);
+function refuse(path: Path, what: string): VolumeCacheError {
+  return new VolumeCacheError('invalid-argument', `${path.root}${path.names.join('')} is ${what}, which a memo key cannot include.`);
 }
 
-function encode(value: unknown, path: string, out: ByteWriter, ancestors: Set<object>): void {
+function encode(value: unknown, path: Path, out: ByteWriter, ancestors: Set<object>): void {
   switch (typeof value) {
     case 'boolean':
       out.tag(value ? TAG.true : TAG.false);
@@ -125,6 +142,8 @@ function encode(value: unknown, path: string, out: ByteWriter, ancestors: Set<ob
     return;
   }
   if (ancestors.has(object)) throw refuse(path, 'a reference to one of its own ancestors (a cycle)');
+  // Every object on the way down is an ancestor, so their number is the depth.
+  if (ancestors.size >= MAX_KEY_DEPTH) throw refuse(path, `nested deeper than ${MAX_KEY_DEPTH} levels of arrays and objects`);
   ancestors.add(object);
   try {
     if (Array.isArray(object)) {
@@ -132,7 +151,9 @@ function encode(value: unknown, path: string, out: ByteWriter, ancestors: Set<ob
       out.uint32(object.length);
       for (let i = 0; i < object.length; i++) {
         // Holes read as undefined, and are refused like it.
-        encode(object[i], `${path}[${i}]`, out, ancestors);
+        path.names.push(`[${i}]`);
+        encode(object[i], path, out, ancestors);
+        path.names.pop();
       }
       return;
     }
@@ -149,7 +170,9 @@ function encode(value: unknown, path: string, out: ByteWriter, ancestors: Set<ob
     out.uint32(keys.length);
     for (const key of keys) {
       out.text(key);
-      encode(record[key], `${path}.${key}`, out, ancestors);
+      path.names.push(`.${key}`);
+      encode(record[key], path, out, ancestors);
+      path.names.pop();
     }
   } finally {
     ancestors.delete(object);

@@ -2,6 +2,8 @@ import { DEFAULTS } from '../defaults';
 import { memoKey } from '../derived/memoKey';
 import type { MemoryLru } from '../derived/MemoryLru';
 import { renderThumbnail } from '../derived/renderThumbnail';
+import { isVolumeCacheError } from '../errors';
+import { derivedId } from '../metadata/derivedId';
 import { storedName, type StoredEntry } from '../metadata/EntryCodec';
 import type { CacheTotals } from '../metadata/MetadataStore';
 import { decodeNiftiVolume } from '../nifti/decodeNiftiVolume';
@@ -56,13 +58,13 @@ export class DecodedVolumes {
       await addTotals({ decodes: 1 });
       return { ...decoded, from: 'decode' };
     }
-    const id = await memoKey('volume-cache:decoded', { source: entry.sha256 }, { version: DECODER_VERSION });
+    const id = derivedId('decoded', await memoKey('volume-cache:decoded', { source: entry.sha256 }, { version: DECODER_VERSION }));
     const inMemory = memoryTier.get(id);
     if (inMemory) {
       await addTotals({ decodedHits: 1 });
       return { header: inMemory.header, voxels: inMemory.voxels.slice(0), from: 'memory' };
     }
-    const stored = await partition.derived.get(id);
+    const stored = await partition.derived.get(id, 'decoded');
     if (stored?.data) {
       await addTotals({ decodedHits: 1 });
       const header = stored.value as NiftiHeaderInfo;
@@ -73,7 +75,10 @@ export class DecodedVolumes {
     await addTotals({ decodes: 1 });
     if (keep && (keepDecoded === true || (keepDecoded === 'pinned-only' && entry.pinned))) {
       // Kept only if it fits beside its source (which may also have been evicted while we decoded); the voxels are returned either way.
-      await keepDerived(partition, { id, kind: 'decoded', sources: [storedName(entry)], ttlSeconds: null, data: decoded.voxels, value: decoded.header });
+      await keepDerived(partition, { id, kind: 'decoded', sources: [storedName(entry)], ttlSeconds: null, data: decoded.voxels, value: decoded.header }).catch((error: unknown) => {
+        // No room on disk for the copy (nothing of it was left there): the volume still opens, decoded again next time.
+        if (!isVolumeCacheError(error, 'quota')) throw error;
+      });
     }
     if (keep) this.remember(id, decoded.header, decoded.voxels);
     return { ...decoded, from: 'decode' };
@@ -83,7 +88,7 @@ export class DecodedVolumes {
   async thumbnail(entry: StoredEntry): Promise<Blob | null> {
     const partition = this.options.partition();
     if (!partition) return null;
-    const hit = await partition.derived.get(await thumbnailId(entry));
+    const hit = await partition.derived.get(await thumbnailId(entry), 'thumbnail');
     if (hit?.data) return new Blob([hit.data], { type: 'image/png' });
     if (entry.nifti) this.scheduleThumbnail(entry);
     return null;
@@ -126,6 +131,6 @@ export class DecodedVolumes {
   }
 }
 
-function thumbnailId(entry: StoredEntry): Promise<string> {
-  return memoKey('volume-cache:thumbnail', { source: entry.sha256 }, { version: THUMBNAIL_VERSION });
+async function thumbnailId(entry: StoredEntry): Promise<string> {
+  return derivedId('thumbnail', await memoKey('volume-cache:thumbnail', { source: entry.sha256 }, { version: THUMBNAIL_VERSION }));
 }

@@ -1,5 +1,6 @@
 import { transfer } from 'comlink';
 import { VolumeCacheError } from '../errors';
+import { derivedId } from '../metadata/derivedId';
 import { storedName } from '../metadata/EntryCodec';
 import { validateTtlSeconds } from '../metadata/validateConfig';
 import type { MemoPayload } from '../protocol';
@@ -12,9 +13,9 @@ import type { PartitionContext } from './PartitionContext';
  * against the budget.
  */
 
-/** A kept result, its bytes transferred to the page; null when there is none. */
-export async function readMemo(partition: PartitionContext, id: string): Promise<MemoPayload | null> {
-  const hit = await partition.derived.get(id);
+/** A kept result, its bytes transferred to the page; null when there is none. `digest` is the page's memoKey(). */
+export async function readMemo(partition: PartitionContext, digest: string): Promise<MemoPayload | null> {
+  const hit = await partition.derived.get(derivedId('memo', digest), 'memo');
   if (!hit) return null;
   if (hit.data) {
     const { arrayType } = hit.value as { arrayType: string };
@@ -26,7 +27,7 @@ export async function readMemo(partition: PartitionContext, id: string): Promise
 /** Keeps a result; a source not cached is the caller's mistake (invalid-argument). */
 export async function writeMemo(
   partition: PartitionContext,
-  id: string,
+  digest: string,
   payload: MemoPayload,
   options: { sourceKeys: readonly string[]; ttlSeconds?: number },
 ): Promise<void> {
@@ -39,7 +40,7 @@ export async function writeMemo(
   }
   // A result that cannot fit beside its sources is not kept, and evicts nothing: memo() still returns it.
   await keepDerived(partition, {
-    id,
+    id: derivedId('memo', digest),
     kind: 'memo',
     sources,
     ttlSeconds: options.ttlSeconds ?? null,

@@ -204,6 +204,22 @@ export class MetadataStore {
     return [...deleted.values()];
   }
 
+  /**
+   * Moves a derived row to another id in one transaction (its file keeps its
+   * name). False, changing nothing, when the row is gone or `toId` is taken.
+   */
+  async renameDerived(fromId: string, toId: string): Promise<boolean> {
+    const tx = this.db.transaction('derived', 'readwrite');
+    const record = await tx.store.get(fromId);
+    const free = (await tx.store.getKey(toId)) === undefined;
+    if (record && free) {
+      await tx.store.put({ ...record, id: toId });
+      await tx.store.delete(fromId);
+    }
+    await tx.done;
+    return Boolean(record && free);
+  }
+
   async clearDerived(): Promise<void> {
     await this.db.clear('derived');
   }

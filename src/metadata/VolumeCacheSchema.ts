@@ -44,7 +44,7 @@ export interface VolumeCacheDB extends DBSchema {
  * application's memo): kept until it expires or any of its sources goes.
  */
 export interface DerivedRecord {
-  /** memoKey() of what it was derived from. */
+  /** derivedId(kind, memoKey() of what it was derived from): the kind is part of the id (see derivedId). */
   id: string;
   kind: 'decoded' | 'thumbnail' | 'memo';
   /** Stored file names of the entries it derives from (evicted with them). */

@@ -1,13 +1,16 @@
 import { storedSize } from '../encryption/chunkFormat';
 import { createEncryptingSink } from '../encryption/EncryptingSink';
 import { decryptAll } from '../encryption/readEncryptedFile';
+import { openDerivedValue, sealDerivedValue, type SealedValue } from '../encryption/sealDerivedValue';
 import { VolumeCacheError } from '../errors';
+import { migratedDerivedId, type DerivedKind } from '../metadata/derivedId';
 import type { DerivedRecord, MetadataStore } from '../metadata/MetadataStore';
 import type { PartitionFiles } from './PartitionFiles';
 
 export interface DerivedPut {
+  /** derivedId(kind, digest): ids of different kinds never meet. */
   id: string;
-  kind: DerivedRecord['kind'];
+  kind: DerivedKind;
   sources: string[];
   ttlSeconds: number | null;
   /** Bytes kept as a file under derived/. */
@@ -28,6 +31,10 @@ export interface DerivedHit {
  * lives until it expires or any of its sources leaves the cache; files are
  * written like downloads (a locked temporary, then moved into place) and
  * sealed like volumes in an encrypted partition.
+ *
+ * Reads name the kind they expect and see only records of that kind, on top
+ * of ids that keep kinds apart (derivedId): an application's memo() can
+ * never be read back as a decoded volume or a thumbnail, nor the reverse.
  */
 export class DerivedResults {
   constructor(
@@ -37,9 +44,9 @@ export class DerivedResults {
     private readonly now: () => number,
   ) {}
 
-  async get(id: string): Promise<DerivedHit | null> {
+  async get(id: string, kind: DerivedKind): Promise<DerivedHit | null> {
     const record = await this.store.getDerived(id);
-    if (!record) return null;
+    if (!record || record.kind !== kind) return null;
     if (record.expiresAt !== null && record.expiresAt <= this.now()) {
       await this.drop([record]);
       return null;
@@ -52,7 +59,7 @@ export class DerivedResults {
         if (!file || file.size !== (this.key ? storedSize(record.bytes) : record.bytes)) throw new VolumeCacheError('corrupt', 'derived file missing or damaged');
         data = this.key ? await decryptAll(file, this.key, record.bytes) : await file.arrayBuffer();
       }
-      value = this.key ? await this.unseal(record.value) : record.value;
+      value = this.key && record.value !== undefined ? await openDerivedValue(this.key, record.id, record.value as SealedValue) : record.value;
     } catch (error) {
       if (!(error instanceof VolumeCacheError) || error.code !== 'corrupt') throw error;
       await this.drop([record]);
@@ -62,41 +69,64 @@ export class DerivedResults {
     return { record, data, value };
   }
 
+  /**
+   * Keeps a result: its file first, then its row. A failure leaves nothing
+   * behind (neither the file nor a row naming it) and is a VolumeCacheError:
+   * `quota` when the browser has no room, `invalid-argument` for a value
+   * that cannot be stored (structured clone refused it), whatever the sealed
+   * encoding refused with in an encrypted partition.
+   */
   async put(put: DerivedPut): Promise<void> {
+    // Sealed first, so a value that cannot be encoded is refused before anything is written.
+    const value = this.key && put.value !== undefined ? await sealDerivedValue(this.key, put.id, put.value) : put.value;
     let file: string | null = null;
-    if (put.data) {
-      const temporary = await this.files.createDerivedTemporary();
-      try {
-        const inner = await temporary.openSink();
-        const sink = this.key ? createEncryptingSink(inner, this.key, crypto.getRandomValues(new Uint8Array(16))) : inner;
-        try {
-          await sink.write(new Uint8Array(put.data), 0);
-          await sink.close();
-        } catch (error) {
-          await sink.discard().catch(() => undefined);
-          throw error;
-        }
+    try {
+      if (put.data) {
+        await this.writeFile(put.id, put.data);
         file = put.id;
-        await this.files.commitDerived(temporary, file);
-      } catch (error) {
-        await temporary.remove().catch(() => undefined);
-        throw error;
-      } finally {
-        temporary.release();
       }
+      const now = this.now();
+      await this.store.putDerived({
+        id: put.id,
+        kind: put.kind,
+        sources: put.sources,
+        bytes: put.data?.byteLength ?? 0,
+        file,
+        value,
+        createdAt: now,
+        lastAccessedAt: now,
+        expiresAt: put.ttlSeconds === null ? null : now + put.ttlSeconds * 1000,
+      });
+    } catch (error) {
+      if (file) {
+        // The file replaced any older one of this id, so an older row would name the wrong bytes: both go.
+        await this.store.deleteDerived({ ids: [put.id] }).catch(() => undefined);
+        await this.files.removeDerived(file).catch(() => undefined);
+      }
+      throw storageFailure(error, put.kind);
     }
-    const now = this.now();
-    await this.store.putDerived({
-      id: put.id,
-      kind: put.kind,
-      sources: put.sources,
-      bytes: put.data?.byteLength ?? 0,
-      file,
-      value: this.key ? await this.seal(put.value) : put.value,
-      createdAt: now,
-      lastAccessedAt: now,
-      expiresAt: put.ttlSeconds === null ? null : now + put.ttlSeconds * 1000,
-    });
+  }
+
+  /** Writes `data` to a locked temporary in derived/ and moves it into place as `name`. */
+  private async writeFile(name: string, data: ArrayBuffer): Promise<void> {
+    const temporary = await this.files.createDerivedTemporary();
+    try {
+      const inner = await temporary.openSink();
+      const sink = this.key ? createEncryptingSink(inner, this.key, crypto.getRandomValues(new Uint8Array(16))) : inner;
+      try {
+        await sink.write(new Uint8Array(data), 0);
+        await sink.close();
+      } catch (error) {
+        await sink.discard().catch(() => undefined);
+        throw error;
+      }
+      await this.files.commitDerived(temporary, name);
+    } catch (error) {
+      await temporary.remove().catch(() => undefined);
+      throw error;
+    } finally {
+      temporary.release();
+    }
   }
 
   /** Removes everything derived from any of these stored files. */
@@ -112,8 +142,17 @@ export class DerivedResults {
     await this.removeFiles(deleted);
   }
 
-  /** Expired results, results whose sources are gone, and files without a row: none may dangle. */
+  /**
+   * Expired results, results whose sources are gone, and files without a
+   * row: none may dangle. Decoded copies and thumbnails kept before ids
+   * carried their kind move to their own ids first (their files keep their
+   * names), so none is lost to the change; one whose new id is taken goes.
+   */
   async sweep(storedFiles: ReadonlySet<string>): Promise<number> {
+    for (const record of await this.store.allDerived()) {
+      const id = migratedDerivedId(record);
+      if (id !== null && !(await this.store.renameDerived(record.id, id))) await this.drop([record]);
+    }
     const now = this.now();
     const records = await this.store.allDerived();
     const stale = records.filter((record) => (record.expiresAt !== null && record.expiresAt <= now) || record.sources.some((source) => !storedFiles.has(source)));
@@ -146,28 +185,17 @@ export class DerivedResults {
   private async removeFiles(records: readonly DerivedRecord[]): Promise<void> {
     for (const record of records) if (record.file) await this.files.removeDerived(record.file);
   }
+}
 
-  /** Inline values are sealed like entries in an encrypted partition (a decoded header's description is free text). */
-  private async seal(value: unknown): Promise<unknown> {
-    if (value === undefined) return undefined;
-    let json: string;
-    try {
-      json = JSON.stringify(value);
-    } catch {
-      throw new VolumeCacheError('unsupported', 'In an encrypted partition memo values must be ArrayBuffers, typed arrays or JSON-serialisable.');
-    }
-    const iv = crypto.getRandomValues(new Uint8Array(12));
-    const data = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, this.key!, new TextEncoder().encode(json));
-    return { iv, data };
+/** A failed write as a VolumeCacheError with a code; VolumeCacheErrors as they are. */
+function storageFailure(error: unknown, kind: DerivedKind): unknown {
+  if (error instanceof VolumeCacheError) return error;
+  const what = kind === 'memo' ? 'this memo() result' : kind === 'decoded' ? 'this decoded volume' : 'this thumbnail';
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'QuotaExceededError') return new VolumeCacheError('quota', `Storing ${what} met the browser's quota; nothing of it was kept.`, { cause: error });
+  // IndexedDB clones a plain partition's values: a DataCloneError, or V8's RangeError for a value nested too deep to clone.
+  if (name === 'DataCloneError' || error instanceof RangeError) {
+    return new VolumeCacheError('invalid-argument', `${what[0]!.toUpperCase()}${what.slice(1)} cannot be stored: structured clone refused it (${error instanceof Error ? error.message : String(error)}).`, { cause: error });
   }
-
-  private async unseal(sealed: unknown): Promise<unknown> {
-    if (sealed === undefined) return undefined;
-    const { iv, data } = sealed as { iv: Uint8Array<ArrayBuffer>; data: ArrayBuffer };
-    try {
-      return JSON.parse(new TextDecoder().decode(await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, this.key!, data)));
-    } catch (error) {
-      throw new VolumeCacheError('corrupt', 'A sealed derived result failed its authentication check.', { cause: error });
-    }
-  }
+  return error;
 }

@@ -259,3 +259,138 @@ describe('createVolumeCache over a MessageChannel to the real engine', () => {
     });
   });
 });
+
+describe('memo() over a MessageChannel to the real engine', () => {
+  /** Counts its calls and returns what `make` makes. */
+  function counted<T>(make: () => T): { compute: () => T; calls: () => number } {
+    let calls = 0;
+    return {
+      compute: () => {
+        calls++;
+        return make();
+      },
+      calls: () => calls,
+    };
+  }
+
+  /** get() of `url`, with the SHA-256 of the entry it stored. */
+  async function getStored(cache: VolumeCache, url: string): Promise<{ sha256: string; file: File }> {
+    const { entry, file } = await cache.get(url);
+    expect(entry).not.toBeNull();
+    return { sha256: entry!.sha256, file };
+  }
+
+  async function openEncryptedCache(): Promise<VolumeCache> {
+    const engine = nodeEnginePlatform();
+    const worker = startChannelWorker(engine.platform);
+    const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    const cache = await createVolumeCache({ name: `client-${++partitions}`, worker: worker as unknown as Worker, encryption: { key } });
+    open.push({ cache, worker });
+    return cache;
+  }
+
+  describe("memo() keys and the library's own records live apart", () => {
+    it("a memo() whose key and inputs are what the library hashes for a decoded copy is not read back by getVolume(), nor the copy by memo()", async () => {
+      const { cache } = await openCache();
+      const first = volume();
+      const { sha256, file } = await getStored(cache, first.url);
+      // generated volumes are uint8: the decoded voxels are the bytes after the 352-byte header.
+      const voxels = [...new Uint8Array(await file.arrayBuffer()).subarray(352)];
+      const forged = new Uint8Array(voxels.length).fill(0xee);
+      expect(await cache.memo('volume-cache:decoded', { source: sha256 }, () => forged, { version: 1 })).toBe(forged);
+
+      const opened = await cache.getVolume(first.url);
+      expect(opened.decodedFrom).toBe('decode');
+      expect([...new Uint8Array(opened.voxels)]).toEqual(voxels);
+      const reopened = await cache.getVolume(first.url);
+      expect(reopened.decodedFrom).not.toBe('decode');
+      expect([...new Uint8Array(reopened.voxels)]).toEqual(voxels);
+      // The memo still answers with its own bytes, without computing.
+      const again = counted(() => new Uint8Array(1));
+      expect([...(await cache.memo('volume-cache:decoded', { source: sha256 }, again.compute, { version: 1 }))]).toEqual([...forged]);
+      expect(again.calls()).toBe(0);
+
+      // The reverse, on a volume whose decoded copy is stored first: memo() computes its own result.
+      const second = volume();
+      expect((await cache.getVolume(second.url)).decodedFrom).toBe('decode');
+      const copied = await getStored(cache, second.url);
+      const mine = counted(() => ({ mine: true }));
+      expect(await cache.memo('volume-cache:decoded', { source: copied.sha256 }, mine.compute, { version: 1 })).toEqual({ mine: true });
+      expect(mine.calls()).toBe(1);
+    });
+
+    it('a memo() whose key and inputs are what the library hashes for a thumbnail is not returned by thumbnail()', async () => {
+      const { cache } = await openCache();
+      const { url } = volume();
+      const { sha256 } = await getStored(cache, url);
+      await cache.memo('volume-cache:thumbnail', { source: sha256 }, () => new Uint8Array([1, 2, 3]), { version: 1 });
+      // Node has no OffscreenCanvas, so no thumbnail is ever made here: the only thing thumbnail() could return is the memo.
+      expect(await cache.thumbnail(url)).toBeNull();
+    });
+  });
+
+  describe('every failure is a VolumeCacheError with a code', () => {
+    it.each<[string, () => unknown]>([
+      ['a function', () => ({ label: 'mask', render: () => 1 })],
+      ['a symbol', () => Symbol('result')],
+      ['a function deep inside', () => new Map([['levels', [{ onClick: () => 1 }]]])],
+    ])('a result holding %s rejects with invalid-argument, and nothing is stored', async (_case, make) => {
+      const { cache } = await openCache();
+      const result = counted(make);
+      const error = await rejection(cache.memo('unstorable', { level: 1 }, result.compute, { version: 1 }));
+      expect(error.code).toBe('invalid-argument');
+      expect(error.detail).toContain('structured-cloneable');
+      expect(result.calls()).toBe(1);
+      expect(await cache.stats()).toMatchObject({ derivedResults: 0, derivedBytes: 0 });
+      // Nothing was kept: the next call computes again.
+      await rejection(cache.memo('unstorable', { level: 1 }, result.compute, { version: 1 }));
+      expect(result.calls()).toBe(2);
+    });
+
+    it.each<[string, () => Record<string, unknown>]>([
+      ['a function', () => ({ transform: (x: number) => x })],
+      ['a symbol', () => ({ tag: Symbol('t') })],
+      [
+        'nesting 100,000 levels deep (a RangeError before)',
+        () => {
+          let deep: Record<string, unknown> = {};
+          for (let i = 0; i < 100_000; i++) deep = { next: deep };
+          return { deep };
+        },
+      ],
+    ])('inputs holding %s reject with invalid-argument before compute runs', async (_case, inputs) => {
+      const { cache } = await openCache();
+      const result = counted(() => 1);
+      const error = await rejection(cache.memo('k', inputs(), result.compute, { version: 1 }));
+      expect(error.code).toBe('invalid-argument');
+      expect(result.calls()).toBe(0);
+    });
+  });
+
+  it('in an encrypted partition a kept value comes back as structured clone keeps it, as in a plain partition', async () => {
+    const value = {
+      labels: new Map<number, string>([[1, 'white matter'], [2, 'grey matter']]),
+      seen: new Set(['a', 'b']),
+      at: new Date(1_700_000_000_000),
+      missing: Number.NaN,
+      top: Number.POSITIVE_INFINITY,
+      bottom: Number.NEGATIVE_INFINITY,
+      signed: -0,
+      histogram: new Uint32Array([4, 5, 6]),
+      total: 2n ** 64n + 1n,
+      nested: [{ inner: new Map([['set', new Set([new Float64Array([Math.PI])])]]) }],
+    };
+    const encrypted = await openEncryptedCache();
+    const { cache: plain } = await openCache();
+    for (const cache of [encrypted, plain]) {
+      expect(await cache.memo('stats', { level: 1 }, () => value, { version: 1 })).toBe(value);
+    }
+    const notAgain = counted(() => ({}));
+    const fromEncrypted = await encrypted.memo('stats', { level: 1 }, notAgain.compute, { version: 1 });
+    const fromPlain = await plain.memo('stats', { level: 1 }, notAgain.compute, { version: 1 });
+    expect(notAgain.calls()).toBe(0);
+    expect(fromEncrypted).toStrictEqual(structuredClone(value));
+    expect(fromEncrypted).toStrictEqual(fromPlain);
+    expect(Object.is((fromEncrypted as typeof value).signed, -0)).toBe(true);
+  });
+});

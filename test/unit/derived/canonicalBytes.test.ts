@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { canonicalBytes } from '../../../src/derived/canonicalBytes';
+import { canonicalBytes, MAX_KEY_DEPTH } from '../../../src/derived/canonicalBytes';
 import { VolumeCacheError } from '../../../src/errors';
 
 const hex = (value: unknown) => Buffer.from(canonicalBytes(value)).toString('hex');
@@ -84,6 +84,27 @@ describe('canonicalBytes', () => {
     const list: unknown[] = [];
     list.push(list);
     expect(refusal(list).code).toBe('invalid-argument');
+  });
+
+  /** `levels` arrays and objects, one inside the other: the outermost at depth 0, the innermost at levels - 1. */
+  function nested(levels: number, kind: 'object' | 'array'): unknown {
+    let value: unknown = 1;
+    for (let i = 0; i < levels; i++) value = kind === 'object' ? { a: value } : [value];
+    return value;
+  }
+
+  it.each(['object', 'array'] as const)('encodes %ss nested MAX_KEY_DEPTH levels, and refuses one level more with invalid-argument', (kind) => {
+    expect(MAX_KEY_DEPTH).toBe(100);
+    expect(canonicalBytes(nested(MAX_KEY_DEPTH, kind)).byteLength).toBeGreaterThan(0);
+    const error = refusal(nested(MAX_KEY_DEPTH + 1, kind));
+    expect(error.code).toBe('invalid-argument');
+    expect(error.detail).toContain(`deeper than ${MAX_KEY_DEPTH} levels`);
+    expect(error.detail.startsWith(kind === 'object' ? `inputs${'.a'.repeat(MAX_KEY_DEPTH)} is ` : `inputs${'[0]'.repeat(MAX_KEY_DEPTH)} is `)).toBe(true);
+  });
+
+  it('refuses a value nested 100,000 levels deep with invalid-argument, not a stack overflow (RangeError)', () => {
+    expect(refusal(nested(100_000, 'object')).code).toBe('invalid-argument');
+    expect(refusal(nested(100_000, 'array')).code).toBe('invalid-argument');
   });
 
   it('accepts objects without a prototype', () => {

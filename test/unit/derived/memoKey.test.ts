@@ -89,6 +89,14 @@ describe('memoKey', () => {
     expect(error.detail).toContain(path);
   });
 
+  it('rejects inputs nested past the documented depth with invalid-argument, never a RangeError', async () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 50_000; i++) deep = { next: deep };
+    const error = await rejection(memoKey('k', { deep }, V1));
+    expect(error.code).toBe('invalid-argument');
+    expect(error.detail).toContain('deeper than 100 levels');
+  });
+
   it('an ignored input may hold anything', async () => {
     expect(await memoKey('k', { size: 1, onProgress: () => undefined }, { ...V1, ignore: ['onProgress'] })).toMatch(/^[0-9a-f]{64}$/);
   });
