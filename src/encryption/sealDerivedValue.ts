@@ -1,6 +1,7 @@
 import { VolumeCacheError } from '../errors';
 import { IV_BYTES } from './chunkFormat';
-import { deserializeStructured, serializeStructured } from './structuredSerializer';
+import { deserializeStructured } from './structured/deserializeStructured';
+import { serializeStructured } from './structured/serializeStructured';
 
 /** A derived result's inline value (a memo value, a decoded header) as an encrypted partition keeps it in its row. */
 export interface SealedValue {

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createVolumeCache } from '../../../src/client/createVolumeCache';
-import { VolumeCacheError, type VolumeCacheErrorCode } from '../../../src/errors';
+import type { VolumeCacheErrorCode } from '../../../src/errors';
 import type { DownloadProgress, VolumeCache } from '../../../src/types';
 import { databaseName } from '../../../src/metadata/VolumeCacheSchema';
 import { generatedVolumeBytes, generatedVolumeSha256 } from '../../server/generatedVolume';
 import { nodeEnginePlatform, type NodeEngine } from '../support/nodeEnginePlatform';
+import { rejection } from '../support/rejection';
 import { startVolumeServer, type VolumeServer } from '../support/volumeServer';
 import { ChannelWorker, startChannelWorker } from './support/channelWorker';
 
@@ -74,17 +75,6 @@ async function sha256Of(blob: Blob): Promise<string> {
 
 async function databaseNames(): Promise<(string | undefined)[]> {
   return (await indexedDB.databases()).map((database) => database.name);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<VolumeCacheError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(VolumeCacheError);
-  return error as VolumeCacheError;
 }
 
 function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openDerivedValue, sealDerivedValue, type SealedValue } from '../../../src/encryption/sealDerivedValue';
-import { VolumeCacheError } from '../../../src/errors';
+import { rejection } from '../support/rejection';
 
 function aesKey(): Promise<CryptoKey> {
   return crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
@@ -10,17 +10,6 @@ function aesKey(): Promise<CryptoKey> {
 async function sealAsJson(key: CryptoKey, value: unknown): Promise<SealedValue> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   return { iv, data: await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, new TextEncoder().encode(JSON.stringify(value))) };
-}
-
-async function openFailure(promise: Promise<unknown>): Promise<VolumeCacheError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(VolumeCacheError);
-  return error as VolumeCacheError;
 }
 
 describe('sealDerivedValue / openDerivedValue', () => {
@@ -60,7 +49,7 @@ describe('sealDerivedValue / openDerivedValue', () => {
   it('is bound to its row: a sealed value moved to another row fails with corrupt', async () => {
     const key = await aesKey();
     const sealed = await sealDerivedValue(key, `decoded-${'a'.repeat(64)}`, { dims: [2, 2] });
-    expect((await openFailure(openDerivedValue(key, 'a'.repeat(64), sealed))).code).toBe('corrupt');
+    expect((await rejection(openDerivedValue(key, 'a'.repeat(64), sealed))).code).toBe('corrupt');
   });
 
   it('fails with corrupt when the sealed bytes were altered, or opened with another key', async () => {
@@ -68,12 +57,12 @@ describe('sealDerivedValue / openDerivedValue', () => {
     const sealed = await sealDerivedValue(key, 'row', [1, 2, 3]);
     const altered = new Uint8Array(sealed.data.slice(0));
     altered[0]! ^= 1;
-    expect((await openFailure(openDerivedValue(key, 'row', { ...sealed, data: altered.buffer }))).code).toBe('corrupt');
-    expect((await openFailure(openDerivedValue(await aesKey(), 'row', sealed))).code).toBe('corrupt');
+    expect((await rejection(openDerivedValue(key, 'row', { ...sealed, data: altered.buffer }))).code).toBe('corrupt');
+    expect((await rejection(openDerivedValue(await aesKey(), 'row', sealed))).code).toBe('corrupt');
   });
 
   it('refuses a value structured clone cannot copy before sealing anything, with invalid-argument', async () => {
-    const error = await openFailure(sealDerivedValue(await aesKey(), 'row', { value: { render: () => 1 } }));
+    const error = await rejection(sealDerivedValue(await aesKey(), 'row', { value: { render: () => 1 } }));
     expect(error.code).toBe('invalid-argument');
   });
 });

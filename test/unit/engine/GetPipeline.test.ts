@@ -21,7 +21,8 @@ function scriptedBackend(rows: StoredEntry[] = []) {
   const downloads: BackendDownload[] = [];
   const hits: string[] = [];
   const totals: Record<string, number>[] = [];
-  let answer: (job: BackendDownload) => Promise<GetResult | 'refetch'> = async (job) => ({ file: new File(['new'], 'a.nii'), status: 'miss', entry: { ...entry(job.request.key, 'sha-new', 3, NOW) } });
+  const miss = async (job: BackendDownload): Promise<GetResult> => ({ file: new File(['new'], 'a.nii'), status: 'miss', entry: { ...entry(job.request.key, 'sha-new', 3, NOW) } });
+  let answer: (job: BackendDownload) => Promise<GetResult | 'refetch'> = miss;
   const base = new NetworkOnlyBackend({ maxBytes: 100, defaultTtlSeconds: 60 }, []);
   const backend: EngineBackend = Object.assign(Object.create(base) as EngineBackend, {
     mode: 'opfs',
@@ -47,6 +48,16 @@ function scriptedBackend(rows: StoredEntry[] = []) {
     totals,
     answerWith(next: typeof answer) {
       answer = next;
+    },
+    /** Downloads wait until the returned function is called, then answer a miss: the test acts while one is in flight. */
+    holdDownloads(): () => void {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      answer = async (job) => {
+        await released;
+        return miss(job);
+      };
+      return release;
     },
   };
 }
@@ -75,15 +86,11 @@ describe('GetPipeline.get', () => {
 
   it('downloads a miss with the TTL configured, and shares one download among concurrent callers', async () => {
     const scripted = scriptedBackend();
-    let finish!: () => void;
-    scripted.answerWith(async (job) => {
-      await new Promise<void>((resolve) => (finish = resolve));
-      return { file: new File(['new'], 'a.nii'), status: 'miss', entry: entry(job.request.key, 'sha-new', 3, NOW) };
-    });
+    const release = scripted.holdDownloads();
     const pipeline = pipelineOver(scripted.backend);
     const calls = [pipeline.get(request(), undefined), pipeline.get(request(), undefined)];
     await new Promise((resolve) => setTimeout(resolve, 0));
-    finish();
+    release();
     const results = await Promise.all(calls);
     expect(results.map((r) => r.status)).toEqual(['miss', 'miss']);
     expect(scripted.downloads).toHaveLength(1);
@@ -159,11 +166,7 @@ describe('GetPipeline.freshHitBytes', () => {
 describe('GetPipeline.ingest', () => {
   it("stores the service worker's response, and leaves a body this context already downloads to the page", async () => {
     const scripted = scriptedBackend();
-    let finish!: () => void;
-    scripted.answerWith(async (job) => {
-      await new Promise<void>((resolve) => (finish = resolve));
-      return { file: new File(['new'], 'a.nii'), status: 'miss', entry: entry(job.request.key, 'sha-new', 3, NOW) };
-    });
+    const release = scripted.holdDownloads();
     const pipeline = pipelineOver(scripted.backend);
     const page = pipeline.get(request(), undefined);
     await new Promise((resolve) => setTimeout(resolve, 0));
@@ -171,7 +174,7 @@ describe('GetPipeline.ingest', () => {
     const body = new ReadableStream({ cancel: () => void cancelled.push('body') });
     await expect(pipeline.ingest(request(), new Response(body))).rejects.toMatchObject({ code: 'aborted' });
     expect(cancelled).toEqual(['body']);
-    finish();
+    release();
     await page;
     const response = new Response('sw body');
     scripted.answerWith(async (job) => ({ file: new File(['x'], 'a.nii'), status: 'miss', entry: entry(job.request.key, 's', 1, NOW) }));

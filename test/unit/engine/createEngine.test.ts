@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../../src/engine/createEngine';
-import { VolumeCacheError } from '../../../src/errors';
 import type { EngineRequest, ServiceWorkerEngine } from '../../../src/protocol';
 import { generatedVolumeBytes, generatedVolumeSha256 } from '../../server/generatedVolume';
 import { nodeEnginePlatform } from '../support/nodeEnginePlatform';
+import { rejection } from '../support/rejection';
 import { startVolumeServer, type VolumeServer } from '../support/volumeServer';
 
 // The engine's method table in Node, without the page or a channel (see
@@ -36,15 +36,6 @@ function volume(): { request: EngineRequest; sha256: Promise<string> } {
   const s = ++seed;
   const url = server.url(`/gen/${SLICES}-${s}.nii`);
   return { request: { requestId: `r${s}`, url, key: url }, sha256: generatedVolumeSha256(SLICES, s) };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<VolumeCacheError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VolumeCacheError);
-  return error as VolumeCacheError;
 }
 
 describe('createEngine over storage', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { memoKey } from '../../../src/derived/memoKey';
 import { readMemo, uncachedKeys, writeMemo } from '../../../src/engine/memoResults';
-import { VolumeCacheError } from '../../../src/errors';
 import { derivedId } from '../../../src/metadata/derivedId';
+import { rejection } from '../support/rejection';
 import { failNextDerivedFileWrite, quotaExceeded } from './support/fullDisk';
 import { entry, useTestPartitions, storeEntries, type TestPartition } from './support/partitionContext';
 
@@ -12,17 +12,6 @@ const partition = useTestPartitions();
 const VALUE = 'a1'.repeat(32);
 const BYTES = 'b2'.repeat(32);
 const M = 'c3'.repeat(32);
-
-async function failure(promise: Promise<unknown>): Promise<VolumeCacheError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(VolumeCacheError);
-  return error as VolumeCacheError;
-}
 
 describe('memo results', () => {
   it('keeps a structured value and bytes with their array type, and reads them back', async () => {
@@ -38,9 +27,8 @@ describe('memo results', () => {
 
   it('refuses a source that is not cached, keeping nothing', async () => {
     const test = await partition();
-    const refused = await writeMemo(test.context, M, { kind: 'value', value: 1 }, { sourceKeys: ['missing'] }).catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(VolumeCacheError);
-    expect((refused as VolumeCacheError).code).toBe('invalid-argument');
+    const refused = await rejection(writeMemo(test.context, M, { kind: 'value', value: 1 }, { sourceKeys: ['missing'] }));
+    expect(refused.code).toBe('invalid-argument');
     expect(await readMemo(test.context, M)).toBeNull();
   });
 
@@ -58,8 +46,8 @@ describe('memo results', () => {
     const test = await partition();
     const library = derivedId('decoded', VALUE);
     await test.context.derived.put({ id: library, kind: 'decoded', sources: [], ttlSeconds: null, data: new ArrayBuffer(8), value: { dims: [8] } });
-    expect((await failure(readMemo(test.context, library))).code).toBe('invalid-argument');
-    expect((await failure(writeMemo(test.context, library, { kind: 'value', value: 'forged' }, { sourceKeys: [] }))).code).toBe('invalid-argument');
+    expect((await rejection(readMemo(test.context, library))).code).toBe('invalid-argument');
+    expect((await rejection(writeMemo(test.context, library, { kind: 'value', value: 'forged' }, { sourceKeys: [] }))).code).toBe('invalid-argument');
     expect((await test.context.derived.get(library, 'decoded'))?.value).toEqual({ dims: [8] });
   });
 
@@ -82,10 +70,10 @@ describe('memo results', () => {
   it('a result that meets the quota fails with quota and leaves nothing: bytes (their file) or a value (its row)', async () => {
     const test = await partition();
     failNextDerivedFileWrite(test.context);
-    const bytes = await failure(writeMemo(test.context, BYTES, { kind: 'binary', arrayType: 'ArrayBuffer', data: new ArrayBuffer(16) }, { sourceKeys: [] }));
+    const bytes = await rejection(writeMemo(test.context, BYTES, { kind: 'binary', arrayType: 'ArrayBuffer', data: new ArrayBuffer(16) }, { sourceKeys: [] }));
     expect(bytes.code).toBe('quota');
     vi.spyOn(test.context.store, 'putDerived').mockRejectedValueOnce(quotaExceeded());
-    const value = await failure(writeMemo(test.context, VALUE, { kind: 'value', value: { big: 'result' } }, { sourceKeys: [] }));
+    const value = await rejection(writeMemo(test.context, VALUE, { kind: 'value', value: { big: 'result' } }, { sourceKeys: [] }));
     expect(value.code).toBe('quota');
     expect(test.storedFiles()).toEqual([]);
     expect(await test.context.store.allDerived()).toEqual([]);

@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { SealedValue } from '../../../src/encryption/sealDerivedValue';
-import { VolumeCacheError } from '../../../src/errors';
 import { derivedId } from '../../../src/metadata/derivedId';
 import type { DerivedRecord } from '../../../src/metadata/MetadataStore';
 import { DerivedResults, type DerivedPut } from '../../../src/storage/DerivedResults';
 import { failNextDerivedFileWrite, quotaExceeded } from '../engine/support/fullDisk';
 import { useTestPartitions, type TestPartition } from '../engine/support/partitionContext';
+import { rejection } from '../support/rejection';
 
 const partition = useTestPartitions();
 
@@ -31,17 +31,6 @@ function withFile(id: string, kind: DerivedPut['kind'], bytes: number[], value: 
 
 function derivedFiles(test: TestPartition): string[] {
   return test.storedFiles().filter((path) => path.startsWith('derived/'));
-}
-
-async function failure(promise: Promise<unknown>): Promise<VolumeCacheError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(VolumeCacheError);
-  return error as VolumeCacheError;
 }
 
 describe('DerivedResults', () => {
@@ -112,7 +101,7 @@ describe('DerivedResults', () => {
     it('a full disk while writing the file: quota, no file, no row', async () => {
       const test = await partition();
       failNextDerivedFileWrite(test.context);
-      const error = await failure(test.context.derived.put(withFile(derivedId('decoded', DIGEST), 'decoded', [1, 2, 3])));
+      const error = await rejection(test.context.derived.put(withFile(derivedId('decoded', DIGEST), 'decoded', [1, 2, 3])));
       expect(error.code).toBe('quota');
       expect(error.cause).toBeInstanceOf(DOMException);
       expect(derivedFiles(test)).toEqual([]);
@@ -127,7 +116,7 @@ describe('DerivedResults', () => {
       const id = derivedId('memo', DIGEST);
       await test.context.derived.put(withFile(id, 'memo', [9], { arrayType: 'Uint8Array' }));
       vi.spyOn(test.context.store, 'putDerived').mockRejectedValueOnce(quotaExceeded());
-      const error = await failure(test.context.derived.put(withFile(id, 'memo', [1, 2, 3, 4], { arrayType: 'Uint8Array' })));
+      const error = await rejection(test.context.derived.put(withFile(id, 'memo', [1, 2, 3, 4], { arrayType: 'Uint8Array' })));
       expect(error.code).toBe('quota');
       expect(derivedFiles(test)).toEqual([]);
       expect(await test.context.store.allDerived()).toEqual([]);
@@ -136,7 +125,7 @@ describe('DerivedResults', () => {
 
     it('a value IndexedDB cannot clone (a plain partition): invalid-argument, nothing stored', async () => {
       const test = await partition();
-      const error = await failure(test.context.derived.put(memo(derivedId('memo', DIGEST), { render: () => 1 })));
+      const error = await rejection(test.context.derived.put(memo(derivedId('memo', DIGEST), { render: () => 1 })));
       expect(error.code).toBe('invalid-argument');
       expect(await test.context.store.allDerived()).toEqual([]);
     });
@@ -145,7 +134,7 @@ describe('DerivedResults', () => {
       const test = await partition();
       let deep: Record<string, unknown> = {};
       for (let i = 0; i < 100_000; i++) deep = { next: deep };
-      const error = await failure(test.context.derived.put(withFile(derivedId('memo', DIGEST), 'memo', [1], deep)));
+      const error = await rejection(test.context.derived.put(withFile(derivedId('memo', DIGEST), 'memo', [1], deep)));
       expect(error.code).toBe('invalid-argument');
       expect(derivedFiles(test)).toEqual([]);
       expect(await test.context.store.allDerived()).toEqual([]);
@@ -154,7 +143,7 @@ describe('DerivedResults', () => {
     it('a value the sealed encoding refuses (an encrypted partition): refused before any file is written', async () => {
       const test = await partition();
       const derived = encrypted(test, await aesKey());
-      const error = await failure(derived.put(withFile(derivedId('decoded', DIGEST), 'decoded', [1, 2], { header: Symbol('not storable') })));
+      const error = await rejection(derived.put(withFile(derivedId('decoded', DIGEST), 'decoded', [1, 2], { header: Symbol('not storable') })));
       expect(error.code).toBe('invalid-argument');
       expect(derivedFiles(test)).toEqual([]);
       expect(await test.context.store.allDerived()).toEqual([]);
