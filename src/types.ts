@@ -58,6 +58,7 @@ export interface CacheEntry {
   etag: string | null;
   lastModified: string | null;
   createdAt: number;
+  /** The last use, epoch ms: the clock's time, but never earlier than a use recorded before it (a clock set back does not reorder uses). */
   lastAccessedAt: number;
   expiresAt: number;
   pinned: boolean;

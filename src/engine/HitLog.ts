@@ -2,6 +2,7 @@ import type { StoredEntry } from '../metadata/EntryCodec';
 import type { CacheTotals } from '../metadata/MetadataStore';
 import type { CacheEntry } from '../types';
 import type { PartitionContext } from './PartitionContext';
+import type { UseClock } from './UseClock';
 
 /**
  * Hits written down after the answer has gone: an entry's last access and
@@ -13,7 +14,8 @@ export class HitLog {
   private recorded: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly now: () => number,
+    /** Stamps uses in order, whatever the wall clock does (see UseClock). */
+    private readonly clock: UseClock,
     /** The partition while it is open; null without storage or once closed. */
     private readonly partition: () => PartitionContext | null,
     private readonly addTotals: (delta: Partial<CacheTotals>) => Promise<void>,
@@ -21,7 +23,8 @@ export class HitLog {
 
   /** Records a hit served from `entry`; returns the entry as it will read, with its new last access. */
   count(entry: StoredEntry): StoredEntry {
-    const accessedAt = this.now();
+    this.clock.observe(entry.lastAccessedAt); // another tab may have stamped it later than this one knows
+    const accessedAt = this.clock.next();
     this.recorded = this.recorded
       .then(async () => {
         await this.touch(entry, accessedAt);
@@ -37,7 +40,7 @@ export class HitLog {
   }
 
   /** Marks `entry` used now (or at `at`) without counting a hit; the entry as stored. */
-  async touch(entry: CacheEntry, at = this.now()): Promise<CacheEntry> {
+  async touch(entry: CacheEntry, at = this.clock.next()): Promise<CacheEntry> {
     const partition = this.partition();
     if (!partition) return entry;
     return (await partition.store.update(entry.key, (row) => ({ ...row, lastAccessedAt: at }))) ?? entry;

@@ -32,6 +32,8 @@ export interface PartitionContext {
   /** How long a temporary or a File handed out stays protected, ms. */
   readonly fileLeaseMs: number;
   readonly now: () => number;
+  /** A stamp for a use happening now (lastAccessedAt): the clock, never earlier than a use already stamped (see UseClock). */
+  useStamp(): number;
   /** The budget as configured now: configure() may change it while the partition is open. */
   maxBytes(): number;
   addTotals(delta: Partial<CacheTotals>): Promise<void>;

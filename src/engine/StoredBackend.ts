@@ -11,6 +11,7 @@ import type { EngineBackend, StoredLookup } from './EngineBackend';
 import type { EnginePlatform } from './EnginePlatform';
 import { enforceBudget, evictForQuota } from './evictEntries';
 import { HitLog } from './HitLog';
+import { UseClock } from './UseClock';
 import { cleanupPartition, clearPartition, invalidateEntry, unpinEntry } from './maintainPartition';
 import { readMemo, uncachedKeys, writeMemo } from './memoResults';
 import type { EngineSettings } from './parseEngineOptions';
@@ -38,7 +39,8 @@ export class StoredBackend implements EngineBackend {
       maxBytes: settings.maxBytes ?? stored?.maxBytes ?? DEFAULTS.maxBytes,
       defaultTtlSeconds: settings.defaultTtlSeconds ?? stored?.defaultTtlSeconds ?? DEFAULTS.defaultTtlSeconds,
     };
-    const backend = new StoredBackend(platform, settings, store, files, config);
+    const latestUse = (await store.all()).reduce((latest, entry) => Math.max(latest, entry.lastAccessedAt), Number.NEGATIVE_INFINITY);
+    const backend = new StoredBackend(platform, settings, store, files, config, new UseClock(platform.now, latestUse));
     await store.putConfig(config);
     await sweepOrphans(backend.context);
     return backend;
@@ -50,9 +52,10 @@ export class StoredBackend implements EngineBackend {
     store: MetadataStore,
     files: PartitionFiles,
     private current: CacheConfig,
+    clock: UseClock,
   ) {
     this.changes = openCacheChangePoster(settings.partition);
-    this.hits = new HitLog(platform.now, () => this.partition(), (delta) => this.addTotals(delta));
+    this.hits = new HitLog(clock, () => this.partition(), (delta) => this.addTotals(delta));
     this.context = createPartitionContext({
       settings,
       store,
@@ -61,6 +64,7 @@ export class StoredBackend implements EngineBackend {
       now: platform.now,
       changes: this.changes,
       maxBytes: () => this.current.maxBytes,
+      useStamp: () => clock.next(),
       addTotals: (delta) => this.addTotals(delta),
       hitsRecorded: () => this.hits.settled(),
     });

@@ -18,6 +18,7 @@ export interface PartitionContextParts {
   changes: CacheChangePoster;
   /** What the engine keeps above the context: the budget as configured now, the totals, the hit log. */
   maxBytes(): number;
+  useStamp(): number;
   addTotals(delta: Partial<CacheTotals>): Promise<void>;
   hitsRecorded(): Promise<void>;
 }
@@ -56,6 +57,7 @@ export function createPartitionContext(parts: PartitionContextParts): PartitionC
     fileLeaseMs: settings.fileLeaseMs,
     now,
     maxBytes: parts.maxBytes,
+    useStamp: parts.useStamp,
     addTotals: parts.addTotals,
     withCommitLock: (task) => commitLock.run(task),
     hitsRecorded: parts.hitsRecorded,

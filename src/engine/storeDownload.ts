@@ -65,7 +65,8 @@ export async function storeDownload(partition: PartitionContext, job: StoreDownl
         etag: result.meta.etag ?? entry.etag,
         lastModified: result.meta.lastModified ?? entry.lastModified,
         expiresAt: computeExpiresAt(now, ttlSeconds),
-        lastAccessedAt: now,
+        validatedAt: now,
+        lastAccessedAt: partition.useStamp(),
       }));
       if (renewed) partition.changes.post({ type: 'entries', keys: [renewed.key] });
       const file = renewed ? await readEntryFile(partition, renewed) : null;
@@ -110,7 +111,7 @@ export async function storeDownload(partition: PartitionContext, job: StoreDownl
       etag: result.meta.etag,
       lastModified: result.meta.lastModified,
       createdAt: now,
-      lastAccessedAt: now,
+      lastAccessedAt: partition.useStamp(),
       expiresAt: computeExpiresAt(now, ttlSeconds),
       pinned: existing?.pinned ?? wasPinned,
       nifti: result.nifti,

@@ -4,6 +4,8 @@ import type { CacheEntry } from '../types';
 export interface StoredEntry extends CacheEntry {
   /** The file's name under blobs/ when it is not the SHA-256 (encrypted partitions). */
   storedAs?: string;
+  /** When the server last confirmed the bytes (a 304 renews it); absent on older rows, where createdAt stands in. See isExpired. */
+  validatedAt?: number;
 }
 
 /**
@@ -48,7 +50,7 @@ export function toPublicEntry(entry: StoredEntry): CacheEntry;
 export function toPublicEntry(entry: StoredEntry | null | undefined): CacheEntry | null;
 export function toPublicEntry(entry: StoredEntry | null | undefined): CacheEntry | null {
   if (!entry) return null;
-  const { storedAs: _storedAs, ...rest } = entry;
+  const { storedAs: _storedAs, validatedAt: _validatedAt, ...rest } = entry;
   // Rows written before contentEncoding was recorded lack it.
   return { ...rest, contentEncoding: rest.contentEncoding ?? null };
 }

@@ -119,6 +119,27 @@ describe('createEngine and hostile or careless servers', () => {
   });
 });
 
+describe('createEngine and a wall clock that jumps', () => {
+  it('after the clock ran two days ahead and was put right, a 60 s entry is revalidated, not fresh, and LRU keeps the volumes used last', async () => {
+    const DAY = 86_400_000;
+    const clock = { now: Date.now() };
+    const engine = engineOver(nodeEnginePlatform({ now: () => clock.now }).platform);
+    await engine.init({ name: `engine-${++partitions}`, verifyOnRead: false, defaultTtlSeconds: 60 });
+    const [a, b, c] = [volume(), volume(), volume()];
+    const realNow = clock.now;
+    clock.now = realNow + 2 * DAY; // an NTP mistake, a resumed laptop
+    expect((await engine.get(a.request)).status).toBe('miss');
+    expect((await engine.get(c.request)).status).toBe('miss');
+    clock.now = realNow + 1000; // put right
+    // Validated "two days from now" with a 60 s TTL: fresh for two days by expiresAt alone.
+    expect((await engine.get(c.request)).status).toBe('revalidated');
+    expect((await engine.get(b.request)).status).toBe('miss');
+    // c and b were used last; a, used only while the clock ran ahead, carries the latest wall-clock stamp.
+    await engine.configure({ maxBytes: 2 * SIZE });
+    expect((await engine.entries()).map((entry) => entry.key).sort()).toEqual([b.request.key, c.request.key].sort());
+  });
+});
+
 describe('createEngine without storage', () => {
   it('chooses network-only once: gets are uncached, pin is unsupported, the rest answer empty', async () => {
     const engine = engineOver(nodeEnginePlatform({ getDirectory: null }).platform);

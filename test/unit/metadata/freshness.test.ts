@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { computeExpiresAt, isExpired, selectExpiredEntries } from '../../../src/metadata/freshness';
+import { CLOCK_TOLERANCE_MS, computeExpiresAt, isExpired, selectExpiredEntries } from '../../../src/metadata/freshness';
 
 const NOW = 1_700_000_000_000;
+const BEFORE = NOW - 1000;
 
 describe('computeExpiresAt', () => {
   it('adds the TTL in milliseconds', () => {
@@ -13,30 +14,42 @@ describe('computeExpiresAt', () => {
 
 describe('isExpired', () => {
   it('is expired exactly at expiresAt', () => {
-    expect(isExpired({ expiresAt: NOW }, NOW)).toBe(true);
+    expect(isExpired({ createdAt: BEFORE, expiresAt: NOW }, NOW)).toBe(true);
   });
 
   it('is fresh one millisecond before expiresAt', () => {
-    expect(isExpired({ expiresAt: NOW + 1 }, NOW)).toBe(false);
+    expect(isExpired({ createdAt: BEFORE, expiresAt: NOW + 1 }, NOW)).toBe(false);
   });
 
   it('is expired after expiresAt', () => {
-    expect(isExpired({ expiresAt: NOW - 1 }, NOW)).toBe(true);
+    expect(isExpired({ createdAt: BEFORE, expiresAt: NOW - 1 }, NOW)).toBe(true);
+  });
+
+  it('is expired when the clock reads earlier than the last validation: a clock set back never extends freshness', () => {
+    const DAY = 24 * 60 * 60 * 1000;
+    // Validated while the clock ran two days ahead, with a 60 s TTL; the clock is then put right.
+    const validatedAhead = { createdAt: NOW - DAY, validatedAt: NOW + 2 * DAY, expiresAt: NOW + 2 * DAY + 60_000 };
+    expect(isExpired(validatedAhead, NOW)).toBe(true);
+    // Rows from before validatedAt was recorded use createdAt.
+    expect(isExpired({ createdAt: NOW + 2 * DAY, expiresAt: NOW + 2 * DAY + 60_000 }, NOW)).toBe(true);
+    // Within the tolerance (clocks of two contexts, an NTP slew) it stays fresh.
+    expect(isExpired({ createdAt: NOW + CLOCK_TOLERANCE_MS, expiresAt: NOW + DAY }, NOW)).toBe(false);
+    expect(isExpired({ createdAt: NOW + CLOCK_TOLERANCE_MS + 1, expiresAt: NOW + DAY }, NOW)).toBe(true);
   });
 
   it('treats a zero TTL as already expired', () => {
-    expect(isExpired({ expiresAt: computeExpiresAt(NOW, 0) }, NOW)).toBe(true);
+    expect(isExpired({ createdAt: NOW, expiresAt: computeExpiresAt(NOW, 0) }, NOW)).toBe(true);
   });
 });
 
 describe('selectExpiredEntries', () => {
   const entries = [
-    { key: 'fresh', expiresAt: NOW + 1, pinned: false },
-    { key: 'at-boundary', expiresAt: NOW, pinned: false },
-    { key: 'old', expiresAt: NOW - 10_000, pinned: false },
-    { key: 'old-pinned', expiresAt: NOW - 10_000, pinned: true },
-    { key: 'boundary-pinned', expiresAt: NOW, pinned: true },
-    { key: 'fresh-pinned', expiresAt: NOW + 10_000, pinned: true },
+    { key: 'fresh', createdAt: BEFORE, expiresAt: NOW + 1, pinned: false },
+    { key: 'at-boundary', createdAt: BEFORE, expiresAt: NOW, pinned: false },
+    { key: 'old', createdAt: BEFORE, expiresAt: NOW - 10_000, pinned: false },
+    { key: 'old-pinned', createdAt: BEFORE, expiresAt: NOW - 10_000, pinned: true },
+    { key: 'boundary-pinned', createdAt: BEFORE, expiresAt: NOW, pinned: true },
+    { key: 'fresh-pinned', createdAt: BEFORE, expiresAt: NOW + 10_000, pinned: true },
   ];
 
   it('selects unpinned entries expiring at or before now, in input order', () => {

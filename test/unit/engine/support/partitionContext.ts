@@ -53,6 +53,7 @@ export async function openTestPartition({ fileLeaseMs = 60_000, maxBytes = 1_000
     now,
     changes,
     maxBytes: () => budget.maxBytes,
+    useStamp: () => clock.now,
     async addTotals(delta) {
       await store.addTotals(delta).catch(() => undefined);
       changes.post({ type: 'stats' });
