@@ -26,6 +26,8 @@ export function createSealedEntryCodec(key: CryptoKey): EntryCodec {
   return {
     lookupKey,
     plainFields: PLAIN_FIELDS,
+    // Its rows carry their ciphertext (plainEntryCodec owns the rest; see EntryCodec.owns).
+    owns: (row) => row.sealed !== undefined,
     async encode(entry: StoredEntry): Promise<EntryRow> {
       if (!entry.storedAs) throw new Error('an encrypted entry needs its stored file name');
       const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));

@@ -6,6 +6,7 @@ import type { CacheTotals, MetadataStore } from '../metadata/MetadataStore';
 import { openCacheChangePoster, type CacheChangePoster } from '../shared/cacheChanges';
 import type { PartitionFiles } from '../storage/PartitionFiles';
 import type { CacheConfig, CacheEntry, GetResult } from '../types';
+import { assertPartitionKey } from './assertPartitionKey';
 import { createPartitionContext } from './createPartitionContext';
 import type { EngineBackend, StoredLookup } from './EngineBackend';
 import type { EnginePlatform } from './EnginePlatform';
@@ -95,6 +96,7 @@ export class StoredBackend implements EngineBackend {
 
   async download(job: Parameters<EngineBackend['download']>[0]): Promise<GetResult | 'refetch'> {
     const { onStored, download, ...rest } = job;
+    await assertPartitionKey(this.context);
     return storeDownload(
       this.context,
       {

@@ -1,5 +1,6 @@
 import { storedName, type StoredEntry } from '../metadata/EntryCodec';
 import type { TemporaryFile } from '../storage/PartitionFiles';
+import { assertPartitionKey } from './assertPartitionKey';
 import { evictEntries } from './evictEntries';
 import type { PartitionContext } from './PartitionContext';
 
@@ -16,6 +17,7 @@ export function commitDownload(partition: PartitionContext, temporary: Temporary
   const name = storedName(entry);
   return partition.withCommitLock(async () => {
     if (!keep) return null;
+    await assertPartitionKey(partition);
     const fit = await evictEntries(partition, { kind: 'fit', incoming: { sha256: name, bytes: entry.bytes } }, entry.key);
     if (fit.refused !== null) return null;
     await partition.leases.hold(name);

@@ -1,5 +1,6 @@
 import { storedName } from '../metadata/EntryCodec';
 import type { DerivedPut } from '../storage/DerivedResults';
+import { assertPartitionKey } from './assertPartitionKey';
 import { evictEntries } from './evictEntries';
 import type { PartitionContext } from './PartitionContext';
 
@@ -14,6 +15,7 @@ import type { PartitionContext } from './PartitionContext';
 export async function keepDerived(partition: PartitionContext, result: DerivedPut): Promise<boolean> {
   await partition.hitsRecorded(); // least recently used means as of every hit answered
   return partition.withCommitLock(async () => {
+    await assertPartitionKey(partition);
     const stored = new Set((await partition.store.all()).map((entry) => storedName(entry)));
     if (result.sources.some((source) => !stored.has(source))) return false;
     // Thumbnails are not counted against the budget (DerivedResults.bytesBySource): they need no room.

@@ -1,5 +1,6 @@
 import { selectExpiredEntries } from '../metadata/freshness';
 import type { CleanupReport } from '../types';
+import { assertPartitionKey } from './assertPartitionKey';
 import { dropEntries } from './dropEntries';
 import { enforceBudget } from './evictEntries';
 import type { PartitionContext } from './PartitionContext';
@@ -31,6 +32,8 @@ export function invalidateEntry(partition: PartitionContext, key: string): Promi
 export function clearPartition(partition: PartitionContext, forgetDerived: () => void): Promise<void> {
   const { store, files, removals } = partition;
   return partition.withCommitLock(async () => {
+    // A context without the key must not wipe what an encrypted tab keeps (it cannot even list it).
+    await assertPartitionKey(partition);
     await store.clearEntries();
     await store.clearDerived();
     forgetDerived();

@@ -117,7 +117,14 @@ export async function storeDownload(partition: PartitionContext, job: StoreDownl
       nifti: result.nifti,
     };
 
-    const committed = await commitDownload(partition, temporary, entry, !noStore);
+    let committed: StoredEntry | null;
+    try {
+      committed = await commitDownload(partition, temporary, entry, !noStore);
+    } catch (error) {
+      // Refused under the lock (the partition was encrypted meanwhile): no plaintext stays behind.
+      await temporary.remove().catch(() => undefined);
+      throw error;
+    }
 
     if (!committed) {
       await partition.addTotals({ uncached: 1 });

@@ -1,4 +1,3 @@
-import { storedName } from '../metadata/EntryCodec';
 import type { PartitionContext } from './PartitionContext';
 
 /**
@@ -11,7 +10,8 @@ export function sweepOrphans(partition: PartitionContext): Promise<{ temporaries
   const { files, store, derived, removals } = partition;
   return partition.withCommitLock(async () => {
     const temporaries = await files.sweepTemporaries(partition.now() - partition.fileLeaseMs);
-    const referenced = new Set((await store.all()).map(storedName));
+    // Every row's file, the ones this context cannot read included (another tab's, with or without the key).
+    const referenced = await store.storedNames();
     let orphanFiles = await derived.sweep(referenced);
     for (const name of (await files.listBlobs()).keys()) {
       if (!referenced.has(name)) {

@@ -31,6 +31,17 @@ export interface EntryCodec {
   decode(row: EntryRow): Promise<StoredEntry>;
   /** Row fields that can change without re-encoding (touch, pin, renew). */
   readonly plainFields: readonly (keyof CacheEntry & keyof EntryRow)[];
+  /**
+   * Whether a row is written by this kind of codec (sealed or plain). The
+   * other kind's rows belong to a context opened with (or without) the key:
+   * never read as entries, and never deleted for failing to decode.
+   */
+  owns(row: EntryRow): boolean;
+}
+
+/** A sealed row carries its ciphertext; a plain one is the entry itself. */
+export function isSealedRow(row: EntryRow): boolean {
+  return row.sealed !== undefined;
 }
 
 export const plainEntryCodec: EntryCodec = {
@@ -38,6 +49,7 @@ export const plainEntryCodec: EntryCodec = {
   encode: async (entry) => entry as unknown as EntryRow,
   decode: async (row) => row as unknown as StoredEntry,
   plainFields: ['bytes', 'createdAt', 'lastAccessedAt', 'expiresAt', 'pinned'],
+  owns: (row) => !isSealedRow(row),
 };
 
 /** The name of an entry's file under blobs/. */

@@ -51,14 +51,19 @@ export class MetadataStore {
 
   async get(key: string): Promise<StoredEntry | undefined> {
     const row = await this.db.get('entries', await this.codec.lookupKey(key));
-    return row ? this.codec.decode(row) : undefined;
+    return row && this.codec.owns(row) ? this.codec.decode(row) : undefined;
   }
 
-  /** Every entry; a sealed row that no longer authenticates is dropped rather than served. */
+  /**
+   * Every entry; a sealed row that no longer authenticates is dropped rather
+   * than served. Rows of the other kind (written by a context with, or
+   * without, the key: see EntryCodec.owns) are neither read nor dropped.
+   */
   async all(): Promise<StoredEntry[]> {
     const rows = await this.db.getAll('entries');
     const entries: StoredEntry[] = [];
     for (const row of rows) {
+      if (!this.codec.owns(row)) continue;
       try {
         entries.push(await this.codec.decode(row));
       } catch {
@@ -91,6 +96,15 @@ export class MetadataStore {
     }
     await tx.done;
     return unreferenced;
+  }
+
+  /**
+   * The stored file names every row references, sealed or plain, read or
+   * not by this context's codec: what a sweep must keep (a row's sha256
+   * field is its file's name in both kinds).
+   */
+  async storedNames(): Promise<Set<string>> {
+    return new Set((await this.db.getAll('entries')).map((row) => row.sha256));
   }
 
   async countBySha256(sha256: string): Promise<number> {

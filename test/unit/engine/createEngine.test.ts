@@ -140,6 +140,37 @@ describe('createEngine and a wall clock that jumps', () => {
   });
 });
 
+describe('createEngine and a partition encrypted by another tab', () => {
+  it('a tab opened without the key before another encrypted the partition writes no plaintext, and neither deletes the other\'s entries', async () => {
+    const name = `engine-${++partitions}`;
+    const keyed = nodeEnginePlatform();
+    const sameDisk = nodeEnginePlatform({ getDirectory: keyed.platform.getDirectory, locks: keyed.platform.locks });
+    // The keyless tab opens first, on a fresh partition: nothing says it is encrypted yet.
+    const plain = engineOver(sameDisk.platform);
+    await plain.init({ name, verifyOnRead: false });
+    const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    const sealed = engineOver(keyed.platform);
+    await sealed.init({ name, verifyOnRead: false, encryptionKey: key });
+    const { request } = volume();
+    expect((await sealed.get(request)).status).toBe('miss');
+
+    // The keyless tab now refuses to download, and stores nothing in plaintext.
+    const other = volume();
+    expect(await rejection(plain.get(other.request))).toMatchObject({ code: 'key-mismatch' });
+    expect(server.requests(new URL(other.request.url).pathname)).toHaveLength(0);
+    // It neither lists nor evicts the encrypted tab's entries.
+    expect(await plain.entries()).toEqual([]);
+    await sealed.writeMemo('a'.repeat(64), { kind: 'value', value: 42 }, { sourceKeys: [request.key] });
+    await plain.configure({ maxBytes: 1 });
+    await plain.cleanup();
+    expect(await rejection(plain.clear())).toMatchObject({ code: 'key-mismatch' });
+    expect((await sealed.entries()).map((entry) => entry.key)).toEqual([request.key]);
+    expect((await sealed.get(request)).status).toBe('hit');
+    // Nor were its derived results swept as orphans.
+    expect(await sealed.readMemo('a'.repeat(64))).toEqual({ kind: 'value', value: 42 });
+  });
+});
+
 describe('createEngine without storage', () => {
   it('chooses network-only once: gets are uncached, pin is unsupported, the rest answer empty', async () => {
     const engine = engineOver(nodeEnginePlatform({ getDirectory: null }).platform);

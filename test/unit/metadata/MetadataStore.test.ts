@@ -1,4 +1,5 @@
 import { describe, it, expect, afterEach } from 'vitest';
+import { createSealedEntryCodec } from '../../../src/encryption/sealedEntryCodec';
 import { MetadataStore, ZERO_TOTALS, databaseName } from '../../../src/metadata/MetadataStore';
 import type { CacheEntry } from '../../../src/types';
 
@@ -272,5 +273,24 @@ describe('MetadataStore', () => {
     const b = await open(partition);
     await a.put(makeEntry('k', 'S'));
     expect(await b.get('k')).toEqual(makeEntry('k', 'S'));
+  });
+});
+
+describe('rows of the other kind (a tab with the key, one without)', () => {
+  it('a plain store neither lists, reads nor drops sealed rows, and a sealed store leaves plain rows alone; storedNames counts both', async () => {
+    const partition = uniquePartition();
+    const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    const plain = await open(partition);
+    const sealedStore = await MetadataStore.open(partition, createSealedEntryCodec(key));
+    opened.push(sealedStore);
+    await sealedStore.put({ ...makeEntry('secret', 'sha-secret'), storedAs: 'random-name' });
+    await plain.put(makeEntry('open', 'sha-open'));
+
+    expect((await plain.all()).map((entry) => entry.key)).toEqual(['open']);
+    expect((await sealedStore.all()).map((entry) => entry.key)).toEqual(['secret']);
+    expect(await plain.get('secret')).toBeUndefined();
+    // Nothing was dropped for failing to decode: both rows are still there.
+    expect(await plain.countEntries()).toBe(2);
+    expect([...(await plain.storedNames())].sort()).toEqual(['random-name', 'sha-open']);
   });
 });
