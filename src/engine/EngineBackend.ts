@@ -9,7 +9,7 @@ import type { StoreDownloadJob } from './storeDownload';
 
 /** A download as the get pipeline hands it over; the backend decides where its bytes go. */
 export interface BackendDownload extends Omit<StoreDownloadJob, 'cacheAuthorized' | 'download'> {
-  download: Omit<StoreDownloadJob['download'], 'onQuotaExceeded'>;
+  download: StoreDownloadJob['download'];
   /** Hears of each new entry (the engine queues its thumbnail). */
   onStored(entry: StoredEntry): void;
 }

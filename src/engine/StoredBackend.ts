@@ -10,7 +10,7 @@ import { assertPartitionKey } from './assertPartitionKey';
 import { createPartitionContext } from './createPartitionContext';
 import type { EngineBackend, StoredLookup } from './EngineBackend';
 import type { EnginePlatform } from './EnginePlatform';
-import { enforceBudget, evictForQuota } from './evictEntries';
+import { enforceBudget } from './evictEntries';
 import { HitLog } from './HitLog';
 import { UseClock } from './UseClock';
 import { cleanupPartition, clearPartition, invalidateEntry, unpinEntry } from './maintainPartition';
@@ -104,7 +104,6 @@ export class StoredBackend implements EngineBackend {
         cacheAuthorized: this.settings.cacheAuthorized,
         download: {
           ...download,
-          onQuotaExceeded: (shortfall) => evictForQuota(this.context, shortfall),
           maxUnknownLengthBytes: this.current.maxBytes,
         },
       },

@@ -26,6 +26,8 @@ export interface QuotaShortfall {
   totalBytes: number | null;
   /** What is written and survived the failure; the rest must still be written. */
   keptBytes: number;
+  /** The response being written: whether it may be kept at all decides whether anything is evicted for it. */
+  meta: ResponseMeta;
 }
 
 export interface DownloadRequest {
@@ -149,7 +151,7 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
       quotaRetried = true;
       // Only a fresh writer can succeed where a WritableStream failed; what it held is gone with it.
       const state = await sink.reopen();
-      if (!(await request.onQuotaExceeded({ totalBytes: total, keptBytes: state === 'intact' ? offset : 0 }))) throw asQuotaError(error, url);
+      if (!(await request.onQuotaExceeded({ totalBytes: total, keptBytes: state === 'intact' ? offset : 0, meta }))) throw asQuotaError(error, url);
       if (state === 'lost') throw new SinkLost();
       try {
         await sink.write(chunk, offset);

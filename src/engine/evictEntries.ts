@@ -30,7 +30,7 @@ export async function evictEntries(partition: PartitionContext, reason: Eviction
  * A download that could not be kept anyway (larger than maxBytes) and one
  * that eviction cannot make room for evict nothing.
  */
-export async function evictForQuota(partition: PartitionContext, shortfall: QuotaShortfall): Promise<boolean> {
+export async function evictForQuota(partition: PartitionContext, shortfall: Pick<QuotaShortfall, 'totalBytes' | 'keptBytes'>): Promise<boolean> {
   const budget = partition.maxBytes();
   if (shortfall.totalBytes !== null && shortfall.totalBytes > budget) return false;
   // A body of unknown length is capped at the budget (see maxUnknownLengthBytes).

@@ -9,7 +9,8 @@ import { toHex } from '../shared/toHex';
 import type { CacheEntry, GetResult } from '../types';
 import { checkIntegrity } from './checkIntegrity';
 import { commitDownload } from './commitDownload';
-import { downloadVolume, type DownloadRequest, type DownloadResult } from './downloadVolume';
+import { downloadVolume, type DownloadRequest, type DownloadResult, type ResponseMeta } from './downloadVolume';
+import { evictForQuota } from './evictEntries';
 import type { PartitionContext } from './PartitionContext';
 import { fileFor, readEntryFile } from './readStoredFile';
 
@@ -20,8 +21,8 @@ export interface StoreDownloadJob {
   existing: CacheEntry | null;
   /** Keep the pin of an entry that was dropped as damaged and is being fetched again. */
   wasPinned: boolean;
-  /** The download as downloadVolume() takes it, less where the bytes go. */
-  download: Omit<DownloadRequest, 'openSink' | 'hash'>;
+  /** The download as downloadVolume() takes it, less where the bytes go and what runs out of room does (both decided here). */
+  download: Omit<DownloadRequest, 'openSink' | 'hash' | 'onQuotaExceeded'>;
   ttlSeconds: number;
   /** Responses to requests with Authorization may be kept (the partition is one user's). */
   cacheAuthorized: boolean;
@@ -51,6 +52,8 @@ export async function storeDownload(partition: PartitionContext, job: StoreDownl
       result = await downloadVolume({
         ...job.download,
         openSink: async () => (key ? createEncryptingSink(await temporary.openSink(), key, fileId) : temporary.openSink()),
+        // A response that will not be kept (no-store, Vary, Authorization...) evicts nothing to make room.
+        onQuotaExceeded: async (shortfall) => mayKeep(job, shortfall.meta) && evictForQuota(partition, shortfall),
       });
     } catch (error) {
       await temporary.remove().catch(() => undefined);
@@ -87,18 +90,7 @@ export async function storeDownload(partition: PartitionContext, job: StoreDownl
     }
     await partition.addTotals({ downloads: 1, bytesFromNetwork: result.bytesFromNetwork, misses: 1 });
 
-    const noStore = !mayStoreResponse(
-      {
-        cacheControl: result.meta.cacheControl,
-        vary: result.meta.vary,
-        // Credentials make a response one user's: kept only where the partition says it is that user's.
-        authorized: Object.keys(request.headers ?? {}).some((name) => name.toLowerCase() === 'authorization'),
-        // The engine's fetch sends no cookies across origins.
-        credentialedCrossOrigin: false,
-      },
-      // get() keeps no-store responses unless asked to respect them (the cache is the copy the application asked for).
-      { keepNoStore: request.respectNoStore !== true, keepAuthorized: job.cacheAuthorized, keepPrivate: true, keepCredentialed: true },
-    );
+    const noStore = !mayKeep(job, result.meta);
     const now = partition.now();
     const entry: StoredEntry = {
       ...(encryptionKey ? { storedAs: toHex(fileId) } : {}),
@@ -144,4 +136,21 @@ export async function storeDownload(partition: PartitionContext, job: StoreDownl
   } finally {
     temporary.release();
   }
+}
+
+/** Whether get() may keep this response, by the rules it shares with the service worker (mayStoreResponse). */
+function mayKeep(job: Pick<StoreDownloadJob, 'request' | 'cacheAuthorized'>, meta: ResponseMeta): boolean {
+  const { request } = job;
+  return mayStoreResponse(
+    {
+      cacheControl: meta.cacheControl,
+      vary: meta.vary,
+      // Credentials make a response one user's: kept only where the partition says it is that user's.
+      authorized: Object.keys(request.headers ?? {}).some((name) => name.toLowerCase() === 'authorization'),
+      // The engine's fetch sends no cookies across origins.
+      credentialedCrossOrigin: false,
+    },
+    // get() keeps no-store responses unless asked to respect them (the cache is the copy the application asked for).
+    { keepNoStore: request.respectNoStore !== true, keepAuthorized: job.cacheAuthorized, keepPrivate: true, keepCredentialed: true },
+  );
 }

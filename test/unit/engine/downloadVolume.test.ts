@@ -308,7 +308,7 @@ describe('downloadVolume: running out of storage', () => {
     const { fetch } = scriptedFetch([ok()]);
     const result = await run(request(fetch, { openSink: async () => sink, onQuotaExceeded: async (shortfall) => (asked.push(shortfall), true) }));
     expect(result).toMatchObject({ kind: 'complete', bytes: BODY.byteLength, sha256: sha256(BODY) });
-    expect(asked).toEqual([{ totalBytes: BODY.byteLength, keptBytes: 0 }]);
+    expect(asked).toMatchObject([{ totalBytes: BODY.byteLength, keptBytes: 0, meta: { etag: '"v1"' } }]);
     expect(log).toEqual(['quota at 0', 'reopen intact']);
     expect(new Uint8Array(await file().arrayBuffer())).toEqual(BODY);
   });

@@ -110,3 +110,24 @@ describe('createMemoryOpfs', () => {
     expect(await errorName(folder.getFileHandle('a', { create: true }))).toBe('DOMException NotFoundError');
   });
 });
+
+describe('createMemoryOpfs with a quota', () => {
+  it('fails a write past the quota with QuotaExceededError and errors its writable for good; a fresh writable works once there is room', async () => {
+    const disk = createMemoryOpfs({ quotaBytes: 10 });
+    const root = await disk.getDirectory();
+    const kept = await root.getFileHandle('kept', { create: true });
+    const first = await kept.createWritable();
+    await first.write(new Uint8Array(6));
+    await first.close();
+    const handle = await root.getFileHandle('big', { create: true });
+    const writable = await handle.createWritable();
+    await writable.write(new Uint8Array(4));
+    await expect(writable.write(new Uint8Array(1))).rejects.toMatchObject({ name: 'QuotaExceededError' });
+    await expect(writable.write(new Uint8Array(1))).rejects.toThrow(); // errored: no second try on the same stream
+    await root.removeEntry('kept');
+    const fresh = await handle.createWritable();
+    await fresh.write(new Uint8Array(9));
+    await fresh.close();
+    expect(disk.read('big')?.byteLength).toBe(9);
+  });
+});

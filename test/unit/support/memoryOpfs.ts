@@ -24,6 +24,12 @@ export interface MemoryOpfsOptions {
   now?: () => number;
   /** Told of every change to the disk (`remove <path>`, `move <from> -> <to>`, `write <path>`), as it happens. */
   log?: (event: string) => void;
+  /**
+   * The origin's quota: a write that would take the files and the open
+   * writables' data past it fails with QuotaExceededError and errors its
+   * writable for good, as a browser's does. Undefined: no limit.
+   */
+  quotaBytes?: number;
 }
 
 type MemoryNode = FileNode | DirectoryNode;
@@ -45,9 +51,10 @@ interface DirectoryNode {
   children: Map<string, MemoryNode>;
 }
 
-export function createMemoryOpfs({ now = Date.now, log = () => undefined }: MemoryOpfsOptions = {}): MemoryOpfs {
+export function createMemoryOpfs({ now = Date.now, log = () => undefined, quotaBytes }: MemoryOpfsOptions = {}): MemoryOpfs {
   const root: DirectoryNode = { kind: 'directory', name: '', parent: null, children: new Map() };
-  const disk: Disk = { now, log };
+  const writables = new Set<{ pendingBytes(): number }>();
+  const disk: Disk = { now, log, quotaBytes, writables, usage: () => storedBytes(root) + [...writables].reduce((sum, writable) => sum + writable.pendingBytes(), 0) };
   return {
     getDirectory: async () => new MemoryDirectoryHandle(root, disk) as unknown as FileSystemDirectoryHandle,
     list: () => filePaths(root).sort(),
@@ -62,6 +69,16 @@ export function createMemoryOpfs({ now = Date.now, log = () => undefined }: Memo
 interface Disk {
   now: () => number;
   log: (event: string) => void;
+  quotaBytes: number | undefined;
+  /** Open writables, whose copies count against the quota until they close. */
+  writables: Set<{ pendingBytes(): number }>;
+  usage(): number;
+}
+
+function storedBytes(directory: DirectoryNode): number {
+  let total = 0;
+  for (const child of directory.children.values()) total += child.kind === 'file' ? child.bytes.byteLength : storedBytes(child);
+  return total;
 }
 
 function domError(name: string, message: string): DOMException {
@@ -242,6 +259,11 @@ class MemoryWritable {
     private data: Uint8Array,
   ) {
     node.writers++;
+    disk.writables.add(this);
+  }
+
+  pendingBytes(): number {
+    return this.data.byteLength;
   }
 
   async write(chunk: WriteParams | BufferSource | Blob | string): Promise<void> {
@@ -260,6 +282,11 @@ class MemoryWritable {
     const bytes = await bytesOf(params.data);
     const at = params.position ?? this.position;
     const end = at + bytes.byteLength;
+    const growth = Math.max(0, end - this.data.byteLength);
+    if (this.disk.quotaBytes !== undefined && this.disk.usage() + growth > this.disk.quotaBytes) {
+      this.finish(); // errored for good: a browser's WritableStream cannot be written again either
+      throw domError('QuotaExceededError', 'The quota has been exceeded.');
+    }
     if (end > this.data.byteLength) {
       const grown = new Uint8Array(end);
       grown.set(this.data);
@@ -297,6 +324,7 @@ class MemoryWritable {
 
   private finish(): void {
     this.open = false;
+    this.disk.writables.delete(this);
     this.node.writers--;
   }
 
