@@ -16,7 +16,7 @@ export async function downloadUncached(
   expectedSha256: string | null,
 ): Promise<{ file: File; bytesFromNetwork: number }> {
   const sink = createMemorySink();
-  const result = await downloadVolume({ ...request, hash: false, openSink: async () => sink });
+  const result = await downloadVolume({ ...request, hash: false, openSink: async () => sink, readBack: async () => sink.toFile('body', '') });
   if (result.kind !== 'complete') throw new VolumeCacheError('http-status', 'Unexpected 304 without a cached copy.', { url: request.url, status: 304 });
   const file = sink.toFile(volumeFileName(request.url, result.nifti?.compressed ?? null), result.meta.contentType);
   if (expectedSha256 !== null) {

@@ -69,6 +69,12 @@ export interface DownloadRequest {
    * can make on the whole body, and where WebAssembly may be unavailable.
    */
   hash?: boolean;
+  /**
+   * The body as stored, once written (`bytes` long): the NIfTI check reads a
+   * multi-member .nii.gz back through it, a single inflater having failed
+   * where the first member ended (see NiftiStreamValidator).
+   */
+  readBack?: (bytes: number) => Promise<Blob>;
   /** Where a large download's hash may run in parallel; null hashes in this thread. */
   hashWorker?: HashWorkerSource | null;
 }
@@ -288,8 +294,10 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
       unavailable = { answer, waitMs: waitSeconds * 1000 };
     }
 
-    const nifti = validator ? await validator.finish() : null;
+    // Closed first: the NIfTI check may read the stored body back.
     await sink.close();
+    const { readBack } = request;
+    const nifti = validator ? await validator.finish(readBack ? () => readBack(offset) : undefined) : null;
     const sha256 = hasher ? await hasher.digestHex() : null;
     hasher?.dispose();
     return { kind: 'complete', bytes: offset, sha256, meta, nifti, bytesFromNetwork };

@@ -54,6 +54,10 @@ export async function storeDownload(partition: PartitionContext, job: StoreDownl
         openSink: async () => (key ? createEncryptingSink(await temporary.openSink(), key, fileId) : temporary.openSink()),
         // A response that will not be kept (no-store, Vary, Authorization...) evicts nothing to make room.
         onQuotaExceeded: async (shortfall) => mayKeep(job, shortfall.meta) && evictForQuota(partition, shortfall),
+        readBack: async (bytes) => {
+          const stored = await temporary.handle.getFile();
+          return key ? new Blob([await decryptAll(stored, key, bytes)]) : stored;
+        },
       });
     } catch (error) {
       await temporary.remove().catch(() => undefined);

@@ -1,7 +1,8 @@
 import { VolumeCacheError } from '../errors';
 import type { NiftiSummary } from '../types';
+import { GzipMembersInflater } from './GzipMembersInflater';
 import type { NiftiHeaderFields } from './NiftiHeaderFields';
-import { niftiHeaderProblem, type NiftiHeaderCheck } from './niftiHeaderProblem';
+import { niftiHeaderProblem } from './niftiHeaderProblem';
 import { readNiftiHeader } from './readNiftiHeader';
 import { toNiftiSummary } from './toNiftiSummary';
 
@@ -9,18 +10,20 @@ import { toNiftiSummary } from './toNiftiSummary';
 const HEADER_PREFIX_BYTES = 544;
 
 /**
- * The header problems a download is refused for: so far only a bad shape.
- * Decoding refuses every problem niftiHeaderProblem finds (a vox_offset, bitpix
- * or datatype it cannot use); making the two alike is a later, separate change.
- */
-const REFUSED_CHECKS: ReadonlySet<NiftiHeaderCheck> = new Set<NiftiHeaderCheck>(['rank', 'dims']);
-
-/**
- * Checks a download is a whole NIfTI file as its bytes stream past, without
- * keeping them: the gzip layer (when present) is inflated by the browser's
- * DecompressionStream, which verifies the CRC-32 and length trailer that
- * nifti-reader-js skips; the header is parsed from the first bytes; and the
- * decoded length is compared with what the header's dimensions call for.
+ * Checks a download is a whole NIfTI file that decodeNiftiVolume can decode,
+ * as its bytes stream past, without keeping them: the gzip layer (when
+ * present) is inflated by the browser's DecompressionStream, which checks
+ * its CRC-32 and length trailer (nifti-reader-js skips them); the header
+ * read from the first bytes must pass every niftiHeaderProblem check, the
+ * same ones decoding makes; and the decoded length must hold what the
+ * header's dimensions call for.
+ *
+ * One DecompressionStream inflates one gzip member: a multi-member body
+ * (`cat a.gz b.gz`, BGZF) makes it fail where the first member ends. Walking
+ * every body's deflate blocks to find member ends would cost as much CPU
+ * again as inflating, on every .nii.gz, for a rare layout; so the stream
+ * takes the fast path, and only when it fails does finish() read the stored
+ * body back (`readBack`) and inflate it member by member (GzipMembersInflater).
  */
 export class NiftiStreamValidator {
   private compressed: boolean | null = null;
@@ -57,8 +60,13 @@ export class NiftiStreamValidator {
     await this.route(chunk);
   }
 
-  /** Call after the last chunk. Returns the header summary or throws `not-nifti` / `corrupt`. */
-  async finish(): Promise<NiftiSummary> {
+  /**
+   * Call after the last chunk. Returns the header summary or throws
+   * `not-nifti` / `corrupt`. `readBack` gives the whole body again (as
+   * stored) for a second, member-by-member pass when the single inflater
+   * failed; without it such a body is `corrupt`.
+   */
+  async finish(readBack?: () => Promise<Blob>): Promise<NiftiSummary> {
     if (this.compressed === null) {
       for (const piece of this.pending) this.decoded(piece);
       this.compressed = false;
@@ -71,10 +79,12 @@ export class NiftiStreamValidator {
       }
       await this.inflateDone;
       if (this.inflateError) {
-        throw new VolumeCacheError('corrupt', 'The gzip stream is truncated or fails its CRC check.', { url: this.url, cause: this.inflateError });
+        if (!readBack) throw new VolumeCacheError('corrupt', 'The gzip stream is truncated or fails its CRC check.', { url: this.url, cause: this.inflateError });
+        await this.inflateMembers(await readBack());
       }
     }
     const header = this.headerFields();
+    // A finite number: niftiHeaderProblem passed only a whole vox_offset and an exact voxel count.
     const expected = header.voxOffset + header.voxelBytes;
     if (this.decodedBytes < expected) {
       throw new VolumeCacheError(
@@ -92,7 +102,28 @@ export class NiftiStreamValidator {
     this.inflateWriter = null;
   }
 
-  /** The header read from the first decoded bytes, or `not-nifti`. */
+  /** The second pass: the stored body inflated member by member, from the start; `corrupt` if that fails too. */
+  private async inflateMembers(body: Blob): Promise<void> {
+    this.prefixLength = 0;
+    this.decodedBytes = 0;
+    const inflater = new GzipMembersInflater((payload) => this.decoded(payload), this.url);
+    const reader = body.stream().getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        await inflater.push(value);
+      }
+      await inflater.finish();
+    } catch (error) {
+      inflater.abandon();
+      throw error;
+    } finally {
+      reader.releaseLock();
+    }
+  }
+
+  /** The header read from the first decoded bytes, or `not-nifti` for any header decodeNiftiVolume would refuse. */
   private headerFields(): NiftiHeaderFields {
     const header = readNiftiHeader(this.prefix.subarray(0, this.prefixLength));
     const details = { url: this.url };
@@ -101,7 +132,7 @@ export class NiftiStreamValidator {
     }
     if (header === 'bad-magic') throw new VolumeCacheError('not-nifti', 'The body is not a NIfTI file (its header magic or size is wrong).', details);
     const problem = niftiHeaderProblem(header);
-    if (problem && REFUSED_CHECKS.has(problem.check)) throw new VolumeCacheError('not-nifti', problem.detail, details);
+    if (problem) throw new VolumeCacheError('not-nifti', problem.detail, details);
     return header;
   }
 
@@ -115,8 +146,8 @@ export class NiftiStreamValidator {
     try {
       await writer.ready;
       // Not awaited: the write settles when the inflater consumes it; awaiting
-      // `ready` above is what bounds memory.
-      // The inflater reads the chunk later, so it gets its own copy (the caller reuses its buffer).
+      // `ready` above is what bounds memory. The inflater reads the chunk
+      // later, so it gets its own copy (the caller reuses its buffer).
       writer.write(chunk.slice()).catch((error: unknown) => {
         this.inflateError ??= error;
       });

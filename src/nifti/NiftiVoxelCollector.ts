@@ -55,6 +55,11 @@ export class NiftiVoxelCollector {
     return this.header;
   }
 
+  /** Decompressed bytes pushed so far, trailing data included. */
+  get receivedBytes(): number {
+    return this.received;
+  }
+
   /** True once every voxel byte has arrived: later bytes are trailing data and ignored. */
   get complete(): boolean {
     return this.header !== null && this.copied === this.header.voxelBytes;

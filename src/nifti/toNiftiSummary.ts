@@ -3,9 +3,10 @@ import type { NiftiHeaderFields } from './NiftiHeaderFields';
 import { niftiDatatypes } from './niftiDatatypes';
 
 /**
- * The summary kept in a cached entry's metadata. Needs only a valid rank and
- * dims (see niftiHeaderProblem): a datatype the standard lacks is named
- * `code-<n>`.
+ * The summary kept in a cached entry's metadata, for fields that passed
+ * niftiHeaderProblem (NiftiStreamValidator refuses the rest). Needs only a
+ * valid rank and dims: a datatype the standard lacks, which no download
+ * reaches it with, would be named `code-<n>`.
  */
 export function toNiftiSummary(fields: NiftiHeaderFields, compressed: boolean): NiftiSummary {
   return {

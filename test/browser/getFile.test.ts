@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { serverGets, useBrowserSuite } from './support/harness';
 import { BAD_FILE_CODES, manifest, sample } from './support/manifest';
+import { generatedGzipVolumeSha256 } from '../server/generatedGzipVolume';
 
 const suite = useBrowserSuite({ page: true });
 
@@ -59,6 +60,27 @@ describe('cold then warm load of real NIfTI files', () => {
       expect(gets).toHaveLength(1);
     });
   }
+
+  it('caches a multi-member .nii.gz (cat a.gz b.gz, BGZF), plain and encrypted, which one DecompressionStream cannot read', async () => {
+    for (const [partition, members] of [['multi-member', 3], ['multi-member-bgzf', 40]] as const) {
+      const path = `/gen/8-77.nii.gz?members=${members}`;
+      const expected = generatedGzipVolumeSha256({ slices: 8, seed: 77, version: 1 }, members);
+      const miss = await getInPage(partition, path);
+      expect(miss).toMatchObject({ ok: true, status: 'miss', sha256: expected, entry: { nifti: { compressed: true, dims: [256, 256, 8] } } });
+      expect(await getInPage(partition, path)).toMatchObject({ ok: true, status: 'hit', sha256: expected });
+    }
+    // Encrypted: the check reads the body back decrypted.
+    const encrypted = await suite.page.evaluate(async (path) => {
+      const { createVolumeCache } = window.volumeCache as typeof import('../../src/index');
+      const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+      const cache = await createVolumeCache({ name: 'multi-member-sealed', encryption: { key } });
+      const result = await cache.get(path);
+      const outcome = { status: result.status, sha256: await window.sha256Hex(result.file), compressed: result.entry?.nifti?.compressed };
+      await cache.destroy();
+      return outcome;
+    }, '/gen/8-78.nii.gz?members=5');
+    expect(encrypted).toEqual({ status: 'miss', sha256: generatedGzipVolumeSha256({ slices: 8, seed: 78, version: 1 }, 5), compressed: true });
+  });
 
   it('getArrayBuffer and getCachedFile return the cached bytes without touching the network', async () => {
     const facts = sample('example4d.nii.gz');

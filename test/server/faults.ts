@@ -35,6 +35,7 @@
  * | cc=<value>        | Cache-Control value (default "no-cache")                                                |
  * | ttl=<seconds>     | add max-age=<seconds> to Cache-Control                                                  |
  * | vary=<value>      | send Vary: <value> (a response that may differ per request header)                      |
+ * | members=<n>       | /gen .nii.gz only: the gzip file as n concatenated members (`cat a.gz b.gz`, as BGZF)   |
  * | v=<n>             | /gen only, not a fault: content version; changes bytes, ETag and Last-Modified          |
  * | v=<n>,<m>,...     | /gen only: the file changes on the server: the first GET of this exact URL that reaches |
  * |                   | the bytes gets version n, the next m, ..., and the last version every later one         |
@@ -71,6 +72,8 @@ export interface Faults {
   cacheControl: string;
   /** The Vary header to send, or undefined for none. */
   vary?: string;
+  /** /gen .nii.gz: how many gzip members the file is made of (undefined: one). */
+  members?: number;
   /** Content versions served to successive GETs (/gen); undefined: version 1. */
   versions?: number[];
   /** Version whose validators are sent (/gen); undefined: the served version's. */
@@ -104,6 +107,7 @@ export function parseFaults(query: URLSearchParams): Faults {
     rateBytesPerSecond: positive(query, 'rate'),
     cacheControl: [cc, ttl === undefined ? undefined : `max-age=${ttl}`].filter(Boolean).join(', '),
     ...(query.has('vary') ? { vary: query.get('vary')! } : {}),
+    ...(query.has('members') ? { members: positive(query, 'members')! } : {}),
     versions: versions(query),
     label: count(query, 'label'),
   };

@@ -20,9 +20,9 @@ export function isValidGzipVolumeSlices(slices: number): boolean {
   return slices <= MAX_GZIP_SLICES;
 }
 
-/** The bytes /gen/<slices>-<seed>.nii.gz?v=<version> serves. */
-export function generatedGzipVolumeBytes(spec: GeneratedVolumeSpec): Uint8Array {
-  const key = `${spec.slices}-${spec.seed}-${spec.version}`;
+/** The bytes /gen/<slices>-<seed>.nii.gz?v=<version>&members=<members> serves: `members` gzip members, concatenated. */
+export function generatedGzipVolumeBytes(spec: GeneratedVolumeSpec, members = 1): Uint8Array {
+  const key = `${spec.slices}-${spec.seed}-${spec.version}-${members}`;
   let bytes = built.get(key);
   if (!bytes) {
     const plain = Buffer.alloc(generatedVolumeBytes(spec.slices));
@@ -31,20 +31,23 @@ export function generatedGzipVolumeBytes(spec: GeneratedVolumeSpec): Uint8Array 
       plain.set(chunk, offset);
       offset += chunk.byteLength;
     }
-    bytes = gzipSync(plain, { level: 0 });
+    const part = Math.ceil(plain.length / members);
+    const parts: Uint8Array[] = [];
+    for (let start = 0; start < plain.length || parts.length === 0; start += part) parts.push(gzipSync(plain.subarray(start, start + part), { level: 0 }));
+    bytes = parts.length === 1 ? parts[0]! : new Uint8Array(Buffer.concat(parts));
     if (built.size >= KEEP_BUILT) built.delete(built.keys().next().value!);
     built.set(key, bytes);
   }
   return bytes;
 }
 
-export function generatedGzipVolumeSha256(spec: GeneratedVolumeSpec): string {
-  return createHash('sha256').update(generatedGzipVolumeBytes(spec)).digest('hex');
+export function generatedGzipVolumeSha256(spec: GeneratedVolumeSpec, members = 1): string {
+  return createHash('sha256').update(generatedGzipVolumeBytes(spec, members)).digest('hex');
 }
 
-export function generatedGzipVolumeSource(spec: GeneratedVolumeSpec): ByteSource {
+export function generatedGzipVolumeSource(spec: GeneratedVolumeSpec, members = 1): ByteSource {
   const plain = generatedVolumeSource(spec);
-  const bytes = generatedGzipVolumeBytes(spec);
+  const bytes = generatedGzipVolumeBytes(spec, members);
   return {
     size: bytes.byteLength,
     // Another representation than the .nii, so another ETag.

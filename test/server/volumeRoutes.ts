@@ -88,7 +88,7 @@ async function handle(
   }
 
   const version = faults.versions ? faults.versions[Math.min(state.budget.seen(`version ${urlKey}`, isGet), faults.versions.length - 1)]! : 1;
-  const source = await resolveSource(state, url, version, faults.label);
+  const source = await resolveSource(state, url, version, faults.label, faults.members ?? 1);
   if (!source) {
     onBodyBytes(sendText(response, 404, 'no such test file\n', request.method));
     return;
@@ -106,6 +106,7 @@ async function resolveSource(
   url: URL,
   version: number,
   label: number | undefined,
+  members: number,
 ): Promise<ByteSource | undefined> {
   const data = DATA_PATH.exec(url.pathname);
   if (data) {
@@ -119,7 +120,7 @@ async function resolveSource(
   const spec = specOf(version);
   if (!isValidGeneratedVolumeSpec(spec) || (gzip && !isValidGzipVolumeSlices(spec.slices))) return undefined;
   if (label !== undefined && !isValidGeneratedVolumeSpec(specOf(label))) return undefined;
-  const sourceOf = gzip ? generatedGzipVolumeSource : (v: GeneratedVolumeSpec) => generatedVolumeSource(v, generatedChunks);
+  const sourceOf = gzip ? (v: GeneratedVolumeSpec) => generatedGzipVolumeSource(v, members) : (v: GeneratedVolumeSpec) => generatedVolumeSource(v, generatedChunks);
   const source = sourceOf(spec);
   if (label === undefined) return source;
   const labelled = sourceOf(specOf(label));

@@ -7,10 +7,12 @@ import { manifest as fullManifest } from '../../unit/support/sharedData';
 
 // decodeNiftiVolume and renderThumbnail in Chromium, on every shared sample:
 // voxels against nifti-reader-js's own decode, bad files against their codes,
+// multi-member gzip (decoding and NiftiStreamValidator),
 // a large generated .nii.gz (CompressionStream) against its source and with
 // bounded memory, and thumbnails decoded back with createImageBitmap.
 
 type DecodeModule = typeof import('../../../src/nifti/decodeNiftiVolume');
+type ValidatorModule = typeof import('../../../src/nifti/NiftiStreamValidator');
 type ThumbnailModule = typeof import('../../../src/derived/renderThumbnail');
 type ChecksModule = typeof import('./pages/derivedChecks');
 
@@ -105,6 +107,121 @@ describe('decodeNiftiVolume in Chromium', () => {
     });
   }
 
+});
+
+// Node's DecompressionStream (20.x) inflates every member of a multi-member
+// gzip itself; Chromium's stops after the first with "Junk found after end of
+// compressed data" (and drops output it had queued), so here the member-by-member
+// path is what makes these files decode.
+describe('multi-member gzip (cat a.gz b.gz) in Chromium', () => {
+  type MembersWindow = {
+    /** The .nii.gz at `url` inflated, cut into `partBytes` parts, each gzipped by CompressionStream, concatenated; and where each member ends. */
+    gzipMembers(url: string, partBytes: number): Promise<{ bytes: Uint8Array<ArrayBuffer>; ends: number[] }>;
+  };
+  const url = '/data/nifti/example4d.nii.gz';
+
+  beforeAll(async () => {
+    await page.evaluate(() => {
+      (window as unknown as MembersWindow).gzipMembers = async (url, partBytes) => {
+        const inflated = new Uint8Array(await new Response((await fetch(url)).body!.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+        const members: Uint8Array[] = [];
+        for (let at = 0; at < inflated.byteLength; at += partBytes) {
+          const part = new Blob([inflated.slice(at, at + partBytes)]).stream().pipeThrough(new CompressionStream('gzip'));
+          members.push(new Uint8Array(await new Response(part).arrayBuffer()));
+        }
+        const bytes = new Uint8Array(members.reduce((sum, member) => sum + member.byteLength, 0));
+        const ends: number[] = [];
+        members.reduce((at, member) => (bytes.set(member, at), ends.push(at + member.byteLength), at + member.byteLength), 0);
+        return { bytes, ends };
+      };
+    });
+  });
+
+  it('decodeNiftiVolume and NiftiStreamValidator read it as the single-member file, which one DecompressionStream cannot', async () => {
+    const result = await page.evaluate(async (url) => {
+      const { decodeNiftiVolume } = (await window.importModule('/src/nifti/decodeNiftiVolume.ts')) as DecodeModule;
+      const { NiftiStreamValidator } = (await window.importModule('/src/nifti/NiftiStreamValidator.ts')) as ValidatorModule;
+      const single = await decodeNiftiVolume(await (await fetch(url)).blob());
+      const runs = [];
+      for (const partBytes of [400_000, 65_536]) {
+        const { bytes, ends } = await (window as unknown as MembersWindow).gzipMembers(url, partBytes);
+        // Read with a reader: through new Response(...).arrayBuffer() Chromium reports any failure as "Failed to fetch".
+        let platform = 'inflated every member';
+        const whole = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+        try {
+          while (!(await whole.read()).done);
+        } catch (error) {
+          platform = (error as Error).message;
+        }
+        const decoded = await decodeNiftiVolume(new Blob([bytes]));
+        const validator = new NiftiStreamValidator(url);
+        for (let at = 0; at < bytes.byteLength; at += 50_000) await validator.push(bytes.subarray(at, at + 50_000));
+        // Without the body to read back, the one-pass check refuses what one DecompressionStream cannot read;
+        // with it (as the engine passes the stored file), it reads the members one by one.
+        const onePass = new NiftiStreamValidator(url);
+        for (let at = 0; at < bytes.byteLength; at += 50_000) await onePass.push(bytes.subarray(at, at + 50_000));
+        const withoutReadBack = await onePass.finish().then(() => 'accepted', (error: { code?: string }) => error.code);
+        const summary = await validator.finish(async () => new Blob([bytes]));
+        runs.push({ members: ends.length, platform, withoutReadBack, header: decoded.header, voxelsSha256: await window.sha256Hex(decoded.voxels), summary });
+      }
+      return { header: single.header, voxelsSha256: await window.sha256Hex(single.voxels), runs };
+    }, url);
+    const f = facts('nifti/example4d.nii.gz');
+    expect(result.runs.map((run) => run.members)).toEqual([Math.ceil(f.decompressedBytes / 400_000), Math.ceil(f.decompressedBytes / 65_536)]);
+    for (const run of result.runs) {
+      expect(run.platform).toContain('Junk found after end of compressed data');
+      expect(run.withoutReadBack).toBe('corrupt');
+      expect(run.header).toEqual(result.header);
+      expect(run.voxelsSha256).toBe(result.voxelsSha256);
+      expect(run.summary).toMatchObject({ version: f.niftiVersion, dims: f.dims, datatypeCode: f.datatypeCode, compressed: true });
+    }
+  });
+
+  it('damaged: a wrong CRC-32 in the second member, junk or zero padding after the last: corrupt for both', async () => {
+    const result = await page.evaluate(async (url) => {
+      const { decodeNiftiVolume } = (await window.importModule('/src/nifti/decodeNiftiVolume.ts')) as DecodeModule;
+      const { NiftiStreamValidator } = (await window.importModule('/src/nifti/NiftiStreamValidator.ts')) as ValidatorModule;
+      const { bytes, ends } = await (window as unknown as MembersWindow).gzipMembers(url, 400_000);
+      const badCrc = bytes.slice();
+      badCrc[ends[1]! - 8]! ^= 0xff;
+      const append = (tail: Uint8Array) => {
+        const out = new Uint8Array(bytes.byteLength + tail.byteLength);
+        out.set(bytes);
+        out.set(tail, bytes.byteLength);
+        return out;
+      };
+      const cases = { badCrc, junk: append(new TextEncoder().encode('garbage!')), zeros: append(new Uint8Array(16)) };
+      const codeOf = (promise: Promise<unknown>) => promise.then(() => 'accepted', (error: { code?: string }) => error.code);
+      const codes: Record<string, [string | undefined, string | undefined]> = {};
+      for (const [name, body] of Object.entries(cases)) {
+        const validator = new NiftiStreamValidator(url);
+        const validated = (async () => {
+          await validator.push(body);
+          return validator.finish(async () => new Blob([body]));
+        })();
+        codes[name] = [await codeOf(decodeNiftiVolume(new Blob([body]))), await codeOf(validated)];
+      }
+      return codes;
+    }, url);
+    expect(result).toEqual({ badCrc: ['corrupt', 'corrupt'], junk: ['corrupt', 'corrupt'], zeros: ['corrupt', 'corrupt'] });
+  });
+
+  it('decodes in a dedicated worker (where the engine runs) to the same voxels', async () => {
+    const result = await page.evaluate(async (url) => {
+      const checks = (await window.importModule('/test/browser/derived/pages/derivedChecks.ts')) as ChecksModule;
+      const { decodeNiftiVolume } = (await window.importModule('/src/nifti/decodeNiftiVolume.ts')) as DecodeModule;
+      const { bytes } = await (window as unknown as MembersWindow).gzipMembers(url, 65_536);
+      const blobUrl = URL.createObjectURL(new Blob([bytes]));
+      try {
+        const fromWorker = await checks.decodeInWorker({ url: blobUrl, size: 96 });
+        const single = await decodeNiftiVolume(await (await fetch(url)).blob());
+        return { fromWorker: fromWorker.ok ? { ok: true, voxelSha256: fromWorker.voxelSha256 } : fromWorker, singleSha256: await window.sha256Hex(single.voxels) };
+      } finally {
+        URL.revokeObjectURL(blobUrl);
+      }
+    }, url);
+    expect(result.fromWorker).toEqual({ ok: true, voxelSha256: result.singleSha256 });
+  });
 });
 
 describe('a large .nii.gz streams into one buffer', () => {

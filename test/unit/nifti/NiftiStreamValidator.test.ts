@@ -5,8 +5,10 @@ import { VolumeCacheError } from '../../../src/errors';
 import type { NiftiSummary } from '../../../src/types';
 import { manifest, readSharedFile } from '../support/sharedData';
 import { createRandom, randomInt } from '../support/random';
-import { buildNiftiFile, type NiftiFileSpec } from '../derived/support/buildNiftiFile';
+import { NiftiVoxelCollector } from '../../../src/nifti/NiftiVoxelCollector';
+import { buildNiftiFile, buildNiftiHeader, type NiftiFileSpec } from '../derived/support/buildNiftiFile';
 import { decodedFile, setFloat32, setInt16, setInt64 } from './support/headerBytes';
+import { bgzf, concat, gzipMembers, partsOf } from './support/gzipMembers';
 
 const URL_X = 'https://data.example/volume';
 /** Files under this size also get the (slow) 7-byte chunking. */
@@ -49,6 +51,18 @@ async function validate(chunks: readonly Uint8Array[]): Promise<NiftiSummary> {
   const validator = new NiftiStreamValidator(URL_X);
   for (const chunk of chunks) await validator.push(chunk);
   return validator.finish();
+}
+
+/** The code decoding the same (uncompressed) bytes fails with, or 'decoded': the other half of the one rule. */
+function decodingCode(bytes: Uint8Array): string {
+  try {
+    const collector = new NiftiVoxelCollector();
+    collector.push(bytes);
+    collector.finish();
+    return 'decoded';
+  } catch (error) {
+    return error instanceof VolumeCacheError ? error.code : String(error);
+  }
 }
 
 async function failure(promise: Promise<unknown>): Promise<VolumeCacheError> {
@@ -193,26 +207,98 @@ describe('NiftiStreamValidator on broken headers', () => {
   });
 });
 
-// Pinned so that validating a download as decoding does (a later change) is a
-// deliberate one: NiftiVoxelCollector.test.ts shows decoding refuses these.
-describe('NiftiStreamValidator accepts headers that decoding refuses', () => {
+// One rule for getFile and getVolume: a download is cached as NIfTI only if
+// decoding would accept it (NiftiVoxelCollector.test.ts holds the same cases).
+describe('NiftiStreamValidator refuses every header decoding refuses, as decoding does', () => {
   const INT16: NiftiFileSpec = { dims: [4, 3, 2], datatypeCode: 4, bitPix: 16 };
   const voxels = new Uint8Array(4 * 3 * 2 * 2);
 
-  it.each<[string, () => Uint8Array, Partial<NiftiSummary>]>([
-    ['a datatype code the standard lacks', () => buildNiftiFile({ ...INT16, datatypeCode: 3 }, voxels), { datatypeCode: 3, datatype: 'code-3' }],
-    ['bitpix disagreeing with the datatype', () => buildNiftiFile({ ...INT16, bitPix: 8 }, voxels), { datatype: 'int16', bitsPerVoxel: 8 }],
-    ['bitpix 0', () => buildNiftiFile({ ...INT16, bitPix: 0 }, voxels), { bitsPerVoxel: 0 }],
-    ['vox_offset inside the header', () => buildNiftiFile({ ...INT16, voxOffset: 100 }, voxels), { dims: [4, 3, 2] }],
-    ['a negative vox_offset', () => setFloat32(buildNiftiFile(INT16, voxels), 108, -352), { dims: [4, 3, 2] }],
-    ['a NaN vox_offset', () => setFloat32(buildNiftiFile(INT16, voxels), 108, Number.NaN), { dims: [4, 3, 2] }],
-  ])('%s', async (_name, file, expected) => {
-    expect(await validate([file()])).toMatchObject(expected);
+  it.each<[string, () => Uint8Array]>([
+    ['a datatype code the standard lacks', () => buildNiftiFile({ ...INT16, datatypeCode: 3 }, voxels)],
+    ['bitpix disagreeing with the datatype', () => buildNiftiFile({ ...INT16, bitPix: 8 }, voxels)],
+    ['bitpix 0', () => buildNiftiFile({ ...INT16, bitPix: 0 }, voxels)],
+    ['vox_offset inside the header', () => buildNiftiFile({ ...INT16, voxOffset: 100 }, voxels)],
+    ['vox_offset 348, where the 4-byte extension flag is', () => buildNiftiFile({ ...INT16, voxOffset: 348 }, voxels)],
+    ['vox_offset 351', () => buildNiftiFile({ ...INT16, voxOffset: 351 }, voxels)],
+    ['a fractional vox_offset', () => buildNiftiFile({ ...INT16, voxOffset: 352.5 }, voxels)],
+    ['a negative vox_offset', () => setFloat32(buildNiftiFile(INT16, voxels), 108, -352)],
+    // Its expected length was NaN, and `decoded < NaN` is false: the truncation check passed whatever arrived.
+    ['a NaN vox_offset, with no voxels at all', () => setFloat32(buildNiftiHeader(INT16), 108, Number.NaN)],
+  ])('%s -> not-nifti, gzipped or not', async (_name, file) => {
+    const bytes = file();
+    for (const body of [bytes, new Uint8Array(gzipSync(bytes))]) {
+      const error = await failure(validate([body]));
+      expect(error.code).toBe('not-nifti');
+      expect(error.url).toBe(URL_X);
+      expect(decodingCode(bytes)).toBe('not-nifti');
+    }
   });
 
-  it('refuses a NIfTI-2 dimension of 2^53 as truncated (corrupt), where decoding says not-nifti', async () => {
-    // row_major.dconn.nii: NIfTI-2, little-endian; dim[1] is an int64 at byte 24.
-    const file = setInt64((await readSharedFile('nifti/row_major.dconn.nii')).slice(), 24, 2n ** 53n);
-    expect((await failure(validate([file]))).code).toBe('corrupt');
+  it('accepts vox_offset 352, the first byte after the extension flag (control)', async () => {
+    const file = buildNiftiFile({ ...INT16, voxOffset: 352 }, voxels);
+    expect(await validate([file])).toMatchObject({ dims: [4, 3, 2], datatype: 'int16' });
+    expect(decodingCode(file)).toBe('decoded');
+  });
+
+  it.each<[string, (file: Uint8Array) => Uint8Array]>([
+    ['a dimension of 2^53', (f) => setInt64(f, 24, 2n ** 53n)],
+    ['vox_offset 540, inside the extension flag after the 540-byte header', (f) => setInt64(f, 168, 540n)],
+    ['vox_offset 543', (f) => setInt64(f, 168, 543n)],
+  ])('NIfTI-2, %s -> not-nifti, as decoding says', async (_name, corrupt) => {
+    // row_major.dconn.nii: NIfTI-2, little-endian; dim[] is int64[8] at 16, vox_offset an int64 at 168.
+    const file = corrupt((await readSharedFile('nifti/row_major.dconn.nii')).slice());
+    expect((await failure(validate([file]))).code).toBe('not-nifti');
+    expect(decodingCode(file)).toBe('not-nifti');
+  });
+
+  it('accepts a NIfTI-2 vox_offset of 544, right after the extension flag (avg152T1_LR_nifti2.nii.gz; control)', async () => {
+    const facts = manifest.files.find((f) => f.file === 'nifti/avg152T1_LR_nifti2.nii.gz')!;
+    expect(facts.voxOffset).toBe(544);
+    expect(await validate([await readSharedFile(facts.file)])).toMatchObject({ version: 2, dims: facts.dims });
+    expect(decodingCode(await decodedFile(facts.file, true))).toBe('decoded');
+  });
+});
+
+describe('NiftiStreamValidator on multi-member gzip', () => {
+  describe.each(manifest.files.map((file) => [file.file, file] as const))('%s', (_name, facts) => {
+    it('gzipped in three members (cat a.gz b.gz c.gz): the manifest facts, for every chunking', async () => {
+      const decoded = await decodedFile(facts.file, facts.compressed);
+      const stream = gzipMembers(partsOf(decoded, Math.ceil(decoded.byteLength / 3)));
+      for (const chunking of chunkingsFor(stream.byteLength)) {
+        const summary = await validate(chunking.split(stream));
+        expect(summary, chunking.name).toMatchObject({ version: facts.niftiVersion, dims: facts.dims, datatypeCode: facts.datatypeCode, compressed: true });
+      }
+    });
+  });
+
+  it('BGZF with 1 KiB blocks, so that the header itself spans members', async () => {
+    const decoded = await decodedFile('nifti/example_nifti2.nii.gz', true);
+    for (const chunking of [oneChunk, fixed(7), randomSizes(8)]) {
+      expect(await validate(chunking.split(bgzf(decoded, 1024))), chunking.name).toMatchObject({ version: 2, dims: [32, 20, 12, 2], compressed: true });
+    }
+  });
+
+  it.each<[string, (members: Uint8Array[]) => Uint8Array]>([
+    ['a wrong CRC-32 in the second member', (m) => {
+      m[1]![m[1]!.byteLength - 8]! ^= 0xff;
+      return concat(m);
+    }],
+    ['a stream cut inside the last member', (m) => concat(m).subarray(0, concat(m).byteLength - 3)],
+    ['junk after the last member', (m) => concat([...m, new TextEncoder().encode('garbage!')])],
+    // Zero padding after the last member is the platform inflater's call on the fast path (Node
+    // accepts it, Chromium refuses, and the member pass then does too: GzipMembersInflater.test.ts).
+  ])('%s -> corrupt', async (_name, damage) => {
+    const decoded = await decodedFile('nifti/functional.nii', false);
+    const members = partsOf(decoded, 15_000).map((part) => new Uint8Array(gzipSync(part)));
+    for (const chunking of [oneChunk, fixed(4096)]) {
+      const error = await failure(validate(chunking.split(damage(members.map((m) => m.slice())))));
+      expect(error.code, chunking.name).toBe('corrupt');
+      expect(error.url).toBe(URL_X);
+    }
+  });
+
+  it('two members each holding a whole volume: the first is the file, the rest trailing bytes', async () => {
+    const decoded = await decodedFile('nifti/functional.nii', false);
+    expect(await validate([gzipMembers([decoded, decoded])])).toMatchObject({ dims: [17, 21, 3, 20], compressed: true });
   });
 });

@@ -104,6 +104,13 @@ describe('NiftiVoxelCollector on built files', () => {
     }
   });
 
+  it('counts every byte pushed, trailing bytes included', () => {
+    const file = buildNiftiFile(spec(), int16Bytes(values, true), new Uint8Array(10));
+    const collector = new NiftiVoxelCollector();
+    for (const chunk of fixedChunks(100).split(file)) collector.push(chunk);
+    expect(collector.receivedBytes).toBe(file.byteLength);
+  });
+
   it('is complete once the last voxel byte arrives, not before', () => {
     const file = buildNiftiFile(spec(), int16Bytes(values, true), new Uint8Array(10));
     const collector = new NiftiVoxelCollector();
@@ -180,6 +187,8 @@ describe('NiftiVoxelCollector refuses headers decoding cannot rely on', () => {
     ['bitpix disagreeing with the datatype', () => buildNiftiHeader({ ...INT16, bitPix: 8 })],
     ['bitpix 0', () => buildNiftiHeader({ ...INT16, bitPix: 0 })],
     ['vox_offset inside the header', () => buildNiftiHeader({ ...INT16, voxOffset: 100 })],
+    ['vox_offset 348, on the 4-byte extension flag', () => buildNiftiHeader({ ...INT16, voxOffset: 348 })],
+    ['vox_offset 351', () => buildNiftiHeader({ ...INT16, voxOffset: 351 })],
     ['a fractional vox_offset', () => buildNiftiHeader({ ...INT16, voxOffset: 352.5 })],
     ['a negative vox_offset', () => setFloat32(buildNiftiHeader(INT16), 108, -352)],
     ['a NaN vox_offset', () => setFloat32(buildNiftiHeader(INT16), 108, Number.NaN)],
@@ -187,9 +196,13 @@ describe('NiftiVoxelCollector refuses headers decoding cannot rely on', () => {
     expect(failure(() => collect([bytes()])).code).toBe('not-nifti');
   });
 
-  it('a NIfTI-2 dimension of 2^53 -> not-nifti', async () => {
-    // row_major.dconn.nii: NIfTI-2, little-endian; dim[1] is an int64 at byte 24.
-    const file = setInt64((await readSharedFile('nifti/row_major.dconn.nii')).slice(), 24, 2n ** 53n);
+  it.each<[string, number, bigint]>([
+    ['a dimension of 2^53', 24, 2n ** 53n],
+    ['vox_offset 540, on the extension flag after the 540-byte header', 168, 540n],
+    ['vox_offset 543', 168, 543n],
+  ])('NIfTI-2, %s -> not-nifti', async (_name, at, value) => {
+    // row_major.dconn.nii: NIfTI-2, little-endian; dim[1] is an int64 at byte 24, vox_offset one at 168.
+    const file = setInt64((await readSharedFile('nifti/row_major.dconn.nii')).slice(), at, value);
     expect(failure(() => collect([file])).code).toBe('not-nifti');
   });
 

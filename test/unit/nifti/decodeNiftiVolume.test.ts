@@ -5,6 +5,7 @@ import { decodeNiftiVolume } from '../../../src/nifti/decodeNiftiVolume';
 import { VolumeCacheError } from '../../../src/errors';
 import { manifest, readSharedFile } from '../support/sharedData';
 import { buildNiftiFile } from '../derived/support/buildNiftiFile';
+import { bgzf, concat, gzipMembers, partsOf } from './support/gzipMembers';
 
 // Node 20+ has Blob.stream() and DecompressionStream, so the streaming shell
 // runs here as in a browser; test/browser/derived/decode.test.ts repeats the
@@ -140,5 +141,94 @@ describe('decodeNiftiVolume streaming behaviour', () => {
     const withTrailing = buildNiftiFile({ dims: [3, 4, 2], datatypeCode: 2, bitPix: 8 }, voxels, new Uint8Array(5000).fill(9));
     const decoded = await decodeNiftiVolume(blobOf(gzipSync(withTrailing)));
     expect(Array.from(new Uint8Array(decoded.voxels))).toEqual(Array.from(voxels));
+  });
+});
+
+/** A Blob that counts how often it is streamed: a single-member .nii.gz is inflated in one pass, others in a second. */
+class CountingBlob extends Blob {
+  streams = 0;
+
+  override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    this.streams++;
+    return super.stream();
+  }
+}
+
+describe('decodeNiftiVolume on multi-member gzip', () => {
+  it.each(manifest.files.map((file) => [file.file, file] as const))('%s gzipped in three members: the voxels of the file itself', async (_name, facts) => {
+    const raw = await readSharedFile(facts.file);
+    const file = facts.compressed ? new Uint8Array(gunzipSync(raw)) : raw;
+    const expected = await decodeNiftiVolume(blobOf(raw));
+    const decoded = await decodeNiftiVolume(blobOf(gzipMembers(partsOf(file, Math.ceil(file.byteLength / 3)))));
+    expect(decoded.header).toEqual(expected.header);
+    expect(sha256(decoded.voxels)).toBe(sha256(expected.voxels));
+  });
+
+  it('BGZF: 64 KiB blocks of a 17 MB sample, each its own member', async () => {
+    const raw = await readSharedFile('nifti/MNI152_2009_template.nii.gz');
+    const expected = await decodeNiftiVolume(blobOf(raw));
+    const decoded = await decodeNiftiVolume(blobOf(bgzf(new Uint8Array(gunzipSync(raw)))));
+    expect(decoded.header).toEqual(expected.header);
+    expect(sha256(decoded.voxels)).toBe(sha256(expected.voxels));
+  });
+
+  it('inflates a single-member file in one pass, and a multi-member one member by member in a second', async () => {
+    const raw = await readSharedFile('nifti/example4d.nii.gz');
+    const single = new CountingBlob([raw as Uint8Array<ArrayBuffer>]);
+    await decodeNiftiVolume(single);
+    expect(single.streams).toBe(1);
+    const members = new CountingBlob([gzipMembers(partsOf(new Uint8Array(gunzipSync(raw)), 300_000)) as Uint8Array<ArrayBuffer>]);
+    await decodeNiftiVolume(members);
+    expect(members.streams).toBe(2);
+  });
+
+  describe('damaged', () => {
+    const voxels = new Uint8Array(48_000).map((_, i) => i * 7);
+    const file = buildNiftiFile({ dims: [40, 30, 20], datatypeCode: 4, bitPix: 16 }, voxels);
+    const members = () => partsOf(file, 10_000).map((part) => new Uint8Array(gzipSync(part)));
+
+    it.each<[string, (m: Uint8Array[]) => Uint8Array]>([
+      ['a wrong CRC-32 in the second member', (m) => {
+        m[1]![m[1]!.byteLength - 8]! ^= 0xff;
+        return concat(m);
+      }],
+      ['a stream cut inside the last member', (m) => concat(m).subarray(0, concat(m).byteLength - 3)],
+      ['junk after the last member', (m) => concat([...m, new TextEncoder().encode('garbage!')])],
+      ['zero padding after the last member', (m) => concat([...m, new Uint8Array(16)])],
+    ])('%s -> corrupt', async (_name, damage) => {
+      const error = await failure(decodeNiftiVolume(blobOf(damage(members())), { url: 'https://data.example/x.nii.gz' }));
+      expect(error.code).toBe('corrupt');
+      expect(error.url).toBe('https://data.example/x.nii.gz');
+    });
+
+    it('an undamaged copy decodes (control)', async () => {
+      expect(sha256((await decodeNiftiVolume(blobOf(concat(members())))).voxels)).toBe(sha256(voxels));
+    });
+  });
+
+  it('aborting while the members are inflated cancels that read and rejects with aborted', async () => {
+    const stream = gzipMembers(partsOf(buildNiftiFile({ dims: [100, 100, 10], datatypeCode: 2, bitPix: 8 }, new Uint8Array(100_000)), 20_000));
+    let cancelled = false;
+    /** Streams whole the first time; the second time gives the first 1000 bytes, then nothing. */
+    class StallsOnSecondRead extends Blob {
+      private reads = 0;
+
+      override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+        if (++this.reads === 1) return super.stream();
+        return new ReadableStream<Uint8Array<ArrayBuffer>>({
+          start: (controller) => controller.enqueue(stream.slice(0, 1000)),
+          pull: () => new Promise<void>(() => undefined),
+          cancel: () => {
+            cancelled = true;
+          },
+        });
+      }
+    }
+    const controller = new AbortController();
+    const decoding = decodeNiftiVolume(new StallsOnSecondRead([stream as Uint8Array<ArrayBuffer>]), { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort(new Error('user closed the viewer'));
+    expect((await failure(decoding)).code).toBe('aborted');
+    expect(cancelled).toBe(true);
   });
 });
