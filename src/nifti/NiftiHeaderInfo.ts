@@ -42,7 +42,11 @@ export interface NiftiHeaderInfo {
   /** Display range from the header; both 0 when unset. */
   calMin: number;
   calMax: number;
-  /** Voxel index (i, j, k, 1) to world (x, y, z, 1): the sform if set, else the qform, else the pixdim diagonal. */
+  /**
+   * Voxel index (i, j, k, 1) to world (x, y, z, 1), as nifti-reader-js works
+   * it out: in NIfTI-1 the qform when its code outranks the sform's, else the
+   * sform, else the pixdim diagonal; in NIfTI-2 always the srow rows.
+   */
   affine: number[][];
   description: string;
   /**

@@ -6,6 +6,7 @@ import { VolumeCacheError } from '../../../src/errors';
 import { manifest, readSharedFile } from '../support/sharedData';
 import { firstByteThenRest, fixedChunks, oneChunk, randomChunks, type Chunking } from '../derived/support/chunkings';
 import { bgzf, concat, gzipMember, gzipMembers, partsOf } from './support/gzipMembers';
+import { rejection } from '../support/rejection';
 
 const URL_X = 'https://data.example/volume.nii.gz';
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -19,15 +20,8 @@ async function inflate(chunks: readonly Uint8Array[]): Promise<Uint8Array> {
   return concat(payload);
 }
 
-async function failure(promise: Promise<unknown>): Promise<VolumeCacheError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(VolumeCacheError);
-    return error as VolumeCacheError;
-  }
-  throw new Error('expected inflating to fail');
-}
+/** The VolumeCacheError `promise` rejects with. */
+const failure = rejection;
 
 const chunkings: Chunking[] = [oneChunk, firstByteThenRest, fixedChunks(7), fixedChunks(65536), randomChunks(1), randomChunks(2)];
 

@@ -9,6 +9,7 @@ import { NiftiVoxelCollector } from '../../../src/nifti/NiftiVoxelCollector';
 import { buildNiftiFile, buildNiftiHeader, type NiftiFileSpec } from '../derived/support/buildNiftiFile';
 import { decodedFile, setFloat32, setInt16, setInt64 } from './support/headerBytes';
 import { bgzf, concat, gzipMembers, partsOf } from './support/gzipMembers';
+import { rejection } from '../support/rejection';
 
 const URL_X = 'https://data.example/volume';
 /** Files under this size also get the (slow) 7-byte chunking. */
@@ -65,15 +66,8 @@ function decodingCode(bytes: Uint8Array): string {
   }
 }
 
-async function failure(promise: Promise<unknown>): Promise<VolumeCacheError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(VolumeCacheError);
-    return error as VolumeCacheError;
-  }
-  throw new Error('expected validation to fail');
-}
+/** The VolumeCacheError `promise` rejects with. */
+const failure = rejection;
 
 describe('NiftiStreamValidator on the shared sample files', () => {
   describe.each(manifest.files.map((file) => [file.file, file] as const))('%s', (_name, facts) => {

@@ -6,6 +6,7 @@ import { VolumeCacheError } from '../../../src/errors';
 import { manifest, readSharedFile } from '../support/sharedData';
 import { buildNiftiFile } from '../derived/support/buildNiftiFile';
 import { bgzf, concat, gzipMembers, partsOf } from './support/gzipMembers';
+import { rejection } from '../support/rejection';
 
 // Node 20+ has Blob.stream() and DecompressionStream, so the streaming shell
 // runs here as in a browser; test/browser/derived/decode.test.ts repeats the
@@ -15,15 +16,8 @@ import { bgzf, concat, gzipMembers, partsOf } from './support/gzipMembers';
 const blobOf = (bytes: Uint8Array) => new Blob([bytes as Uint8Array<ArrayBuffer>]);
 const sha256 = (bytes: ArrayBuffer | Uint8Array) => createHash('sha256').update(new Uint8Array(bytes)).digest('hex');
 
-async function failure(promise: Promise<unknown>): Promise<VolumeCacheError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(VolumeCacheError);
-    return error as VolumeCacheError;
-  }
-  throw new Error('expected decoding to fail');
-}
+/** The VolumeCacheError `promise` rejects with. */
+const failure = rejection;
 
 /**
  * A Blob stand-in whose stream yields the given chunks, then (with `hang`)
