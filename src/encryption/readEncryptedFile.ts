@@ -1,6 +1,7 @@
 import { VolumeCacheError } from '../errors';
 import { chunkPlacement, chunksCovering, decodeHeader, HEADER_BYTES, storedSize } from './chunkFormat';
 import { openChunk } from './sealChunk';
+import { readWholeBlob } from '../shared/volumeBuffer';
 
 async function fileIdOf(stored: Blob): Promise<Uint8Array> {
   const fileId = decodeHeader(new Uint8Array(await stored.slice(0, HEADER_BYTES).arrayBuffer()));
@@ -50,7 +51,7 @@ const PARALLEL_CHUNKS = 8;
  */
 export async function decryptAll(stored: Blob, key: CryptoKey, plainBytes: number): Promise<ArrayBuffer> {
   if (stored.size !== storedSize(plainBytes)) throw new VolumeCacheError('corrupt', `The stored file has ${stored.size} bytes; ${storedSize(plainBytes)} were expected.`);
-  return decryptInPlace(await stored.arrayBuffer(), key, plainBytes);
+  return decryptInPlace(await readWholeBlob(stored), key, plainBytes);
 }
 
 /**

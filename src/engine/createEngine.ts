@@ -5,6 +5,7 @@ import { toPublicEntry } from '../metadata/EntryCodec';
 import { validateConfigPatch } from '../metadata/validateConfig';
 import type { ArrayBufferResult, ServiceWorkerEngine } from '../protocol';
 import { openCacheChangePoster } from '../shared/cacheChanges';
+import { readWholeBlob } from '../shared/volumeBuffer';
 import { PartitionFiles } from '../storage/PartitionFiles';
 import type { CacheEntry } from '../types';
 import { VERSION } from '../version';
@@ -66,7 +67,7 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
       }
       const { file, status, entry } = await pipeline.get(request, onProgress);
       const stored = entry ? await backend.plainBytes(entry) : null;
-      const buffer = stored && stored.byteLength === entry?.bytes ? stored : await file.arrayBuffer();
+      const buffer = stored && stored.byteLength === entry?.bytes ? stored : await readWholeBlob(file, request.url);
       return transfer({ buffer, status, entry: toPublicEntry(entry) }, [buffer]);
     },
 

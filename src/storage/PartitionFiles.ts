@@ -1,5 +1,6 @@
 import type { ByteSink } from './ByteSink';
 import { openSyncAccessSink, openWritableSink } from './ByteSink';
+import { allocateVolumeBuffer } from '../shared/volumeBuffer';
 
 /** How often, and how far apart, destroy() retries a removal another context briefly blocks. */
 const DESTROY_ATTEMPTS = 20;
@@ -130,7 +131,7 @@ export class PartitionFiles {
       return null;
     }
     try {
-      const buffer = new ArrayBuffer(access.getSize());
+      const buffer = allocateVolumeBuffer(access.getSize());
       const view = new Uint8Array(buffer);
       let offset = 0;
       while (offset < view.byteLength) {
