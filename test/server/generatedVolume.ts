@@ -3,9 +3,11 @@ import type { ByteSource } from './byteSource.ts';
 import { fixedLastModified } from './fixedLastModified.ts';
 
 /**
- * Deterministic NIfTI-1 volumes of any size up to ~2 GiB, generated on the fly
- * so large-download tests need neither big fixtures nor disk space:
- * a 352-byte header (348 + 4-byte extension flag), then 256*256*k uint8 voxels.
+ * Deterministic NIfTI-1 volumes of any size, generated on the fly so
+ * large-download tests need neither big fixtures nor disk space: a 352-byte
+ * header (348 + 4-byte extension flag), then 256*256*k*t uint8 voxels (k
+ * slices, dim[3], up to 32767: about 2 GiB; t frames, dim[4], a 4-D volume,
+ * for more).
  *
  * Voxels are produced in 1 MiB chunks, each from an xorshift32 stream seeded by
  * (seed, version, chunk index). Any byte range can therefore be produced
@@ -16,22 +18,27 @@ export const GENERATED_HEADER_BYTES = 352;
 const SLICE_BYTES = 256 * 256;
 const CHUNK_BYTES = 1 << 20;
 const MAX_SLICES = 32767; // dim[] is int16
+/** Enough for the 2 GiB tests, few enough that a typo cannot ask the server for a terabyte. */
+const MAX_FRAMES = 4;
 
 export interface GeneratedVolumeSpec {
   /** Number of 256x256 slices (dim[3]). */
   slices: number;
+  /** Number of frames (dim[4]); 1, a 3-D volume, when absent. */
+  frames?: number;
   seed: number;
   /** Content version: a new version is a new file (new bytes, ETag and Last-Modified). */
   version: number;
 }
 
-export function generatedVolumeBytes(slices: number): number {
-  return GENERATED_HEADER_BYTES + SLICE_BYTES * slices;
+export function generatedVolumeBytes(slices: number, frames = 1): number {
+  return GENERATED_HEADER_BYTES + SLICE_BYTES * slices * frames;
 }
 
-export function isValidGeneratedVolumeSpec({ slices, seed, version }: GeneratedVolumeSpec): boolean {
+export function isValidGeneratedVolumeSpec({ slices, frames = 1, seed, version }: GeneratedVolumeSpec): boolean {
   return (
     Number.isInteger(slices) && slices >= 1 && slices <= MAX_SLICES &&
+    Number.isInteger(frames) && frames >= 1 && frames <= MAX_FRAMES &&
     Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff &&
     Number.isInteger(version) && version >= 0 && version <= 0xffffffff
   );
@@ -48,10 +55,10 @@ export function isValidGeneratedVolumeSpec({ slices, seed, version }: GeneratedV
 export type GeneratedChunkCache = Map<string, Uint8Array>;
 
 export function generatedVolumeSource(spec: GeneratedVolumeSpec, chunkCache?: GeneratedChunkCache): ByteSource {
-  const { slices, seed, version } = spec;
+  const { slices, frames = 1, seed, version } = spec;
   return {
-    size: generatedVolumeBytes(slices),
-    etag: `"gen-${slices}-${seed}-v${version}"`,
+    size: generatedVolumeBytes(slices, frames),
+    etag: `"gen-${slices}${frames === 1 ? '' : `x${frames}`}-${seed}-v${version}"`,
     // A later version is newer, so If-Modified-Since sees the change too.
     lastModified: new Date(fixedLastModified.getTime() + version * 86_400_000),
     chunks: (start, endInclusive) => generatedVolumeChunks(spec, start, endInclusive, chunkCache),
@@ -60,11 +67,14 @@ export function generatedVolumeSource(spec: GeneratedVolumeSpec, chunkCache?: Ge
 
 const sha256Cache = new Map<string, Promise<string>>();
 
-/** SHA-256 (hex) of the bytes /gen/<slices>-<seed>.nii?v=<version> serves; memoised per process. */
-export function generatedVolumeSha256(slices: number, seed: number, version = 1): Promise<string> {
-  const spec = { slices, seed, version };
+/**
+ * SHA-256 (hex) of the bytes /gen/<slices>-<seed>.nii?v=<version> (or, with
+ * frames, /gen/<slices>x<frames>-<seed>.nii) serves; memoised per process.
+ */
+export function generatedVolumeSha256(slices: number, seed: number, version = 1, frames = 1): Promise<string> {
+  const spec = { slices, frames, seed, version };
   if (!isValidGeneratedVolumeSpec(spec)) throw new RangeError(`invalid generated volume ${JSON.stringify(spec)}`);
-  const key = `${slices}-${seed}-${version}`;
+  const key = `${slices}x${frames}-${seed}-${version}`;
   let digest = sha256Cache.get(key);
   if (!digest) {
     digest = hashGeneratedVolume(spec);
@@ -75,7 +85,7 @@ export function generatedVolumeSha256(slices: number, seed: number, version = 1)
 
 async function hashGeneratedVolume(spec: GeneratedVolumeSpec): Promise<string> {
   const hash = createHash('sha256');
-  for (const chunk of generatedVolumeChunks(spec, 0, generatedVolumeBytes(spec.slices) - 1)) {
+  for (const chunk of generatedVolumeChunks(spec, 0, generatedVolumeBytes(spec.slices, spec.frames) - 1)) {
     hash.update(chunk);
     // A GiB takes seconds; let timers and I/O of the calling test run meanwhile.
     await new Promise((resolve) => setImmediate(resolve));
@@ -135,7 +145,7 @@ function fmix32(h: number): number {
   return h >>> 0;
 }
 
-function niftiHeader({ slices, seed, version }: GeneratedVolumeSpec): Uint8Array {
+function niftiHeader({ slices, frames = 1, seed, version }: GeneratedVolumeSpec): Uint8Array {
   const bytes = new Uint8Array(GENERATED_HEADER_BYTES);
   const view = new DataView(bytes.buffer);
   const ascii = (offset: number, text: string, max: number) => {
@@ -143,14 +153,14 @@ function niftiHeader({ slices, seed, version }: GeneratedVolumeSpec): Uint8Array
   };
   view.setInt32(0, 348, true); // sizeof_hdr
   bytes[38] = 0x72; // regular = 'r'
-  [3, 256, 256, slices, 1, 1, 1, 1].forEach((d, i) => view.setInt16(40 + 2 * i, d, true)); // dim
+  [frames === 1 ? 3 : 4, 256, 256, slices, frames, 1, 1, 1].forEach((d, i) => view.setInt16(40 + 2 * i, d, true)); // dim
   view.setInt16(70, 2, true); // datatype: DT_UINT8
   view.setInt16(72, 8, true); // bitpix
   for (let i = 0; i < 8; i++) view.setFloat32(76 + 4 * i, 1, true); // pixdim (pixdim[0] = qfac)
   view.setFloat32(108, GENERATED_HEADER_BYTES, true); // vox_offset
   view.setFloat32(112, 1, true); // scl_slope
   bytes[123] = 2 | 8; // xyzt_units: mm, s
-  ascii(148, `volume-cache test volume k=${slices} seed=${seed} v=${version}`, 79); // descrip
+  ascii(148, `volume-cache test volume k=${slices}${frames === 1 ? '' : ` t=${frames}`} seed=${seed} v=${version}`, 79); // descrip
   view.setInt16(254, 1, true); // sform_code: scanner; identity srow_x/y/z
   view.setFloat32(280, 1, true);
   view.setFloat32(296 + 4, 1, true);

@@ -19,7 +19,8 @@ export interface VolumeRoutesState {
 }
 
 const DATA_PATH = /^\/data\/(nifti|bad)\/([^/]+)$/;
-const GENERATED_PATH = /^\/gen\/(\d+)-(\d+)\.nii(\.gz)?$/;
+/** /gen/<slices>-<seed>.nii, .nii.gz, or /gen/<slices>x<frames>-<seed>.nii for a 4-D volume (generatedVolume.ts). */
+const GENERATED_PATH = /^\/gen\/(\d+)(?:x(\d+))?-(\d+)\.nii(\.gz)?$/;
 
 /** GET/HEAD /data/<nifti|bad>/<file> and /gen/<k>-<seed>.nii(.gz), with faults from the query (see faults.ts). */
 export function volumeRoutes(state: VolumeRoutesState): Connect.NextHandleFunction {
@@ -115,10 +116,12 @@ async function resolveSource(
   }
   const generated = GENERATED_PATH.exec(url.pathname);
   if (!generated) return undefined;
-  const gzip = generated[3] !== undefined;
-  const specOf = (v: number) => ({ slices: Number(generated[1]), seed: Number(generated[2]), version: v });
+  const [, slices, frames, seed, gz] = generated;
+  const gzip = gz !== undefined;
+  const specOf = (v: number): GeneratedVolumeSpec => ({ slices: Number(slices), ...(frames === undefined ? {} : { frames: Number(frames) }), seed: Number(seed), version: v });
   const spec = specOf(version);
-  if (!isValidGeneratedVolumeSpec(spec) || (gzip && !isValidGzipVolumeSlices(spec.slices))) return undefined;
+  // Gzip volumes are 3-D only: they are built whole in memory.
+  if (!isValidGeneratedVolumeSpec(spec) || (gzip && (frames !== undefined || !isValidGzipVolumeSlices(spec.slices)))) return undefined;
   if (label !== undefined && !isValidGeneratedVolumeSpec(specOf(label))) return undefined;
   const sourceOf = gzip ? (v: GeneratedVolumeSpec) => generatedGzipVolumeSource(v, members) : (v: GeneratedVolumeSpec) => generatedVolumeSource(v, generatedChunks);
   const source = sourceOf(spec);

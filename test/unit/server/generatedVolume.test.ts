@@ -51,3 +51,30 @@ describe('generated volumes kept in memory (the bench server)', () => {
     expect(v2).toBe(await generatedVolumeSha256(spec.slices, spec.seed, 2));
   });
 });
+
+describe('4-D generated volumes (frames), for sizes past 2 GiB', () => {
+  test('a header with dim[0] 4 and dim[4] the frames, and voxels that continue the 3-D stream', async () => {
+    const frames = { ...spec, frames: 2 };
+    const source = generatedVolumeSource(frames);
+    expect(source.size).toBe(generatedVolumeBytes(spec.slices, 2));
+    expect(source.etag).not.toBe(generatedVolumeSource(spec).etag);
+    const header = Buffer.concat(await collect(source.chunks(0, 351)));
+    const dims = Array.from({ length: 5 }, (_, i) => header.readInt16LE(40 + 2 * i));
+    expect(dims).toEqual([4, 256, 256, spec.slices, 2]);
+    // The first frame's voxels are the 3-D volume's: one stream, cut at a different length.
+    const threeD = Buffer.concat(await collect(generatedVolumeSource(spec).chunks(352, source.size / 2)));
+    expect(Buffer.concat(await collect(source.chunks(352, source.size / 2))).equals(threeD)).toBe(true);
+    expect(sha256(await collect(source.chunks(0, source.size - 1)))).toBe(await generatedVolumeSha256(spec.slices, spec.seed, 1, 2));
+  });
+
+  test('sizes past 2 GiB are ranges like any other, produced without what precedes them', async () => {
+    const big = { slices: 16400, frames: 2, seed: 5, version: 1 };
+    const source = generatedVolumeSource(big);
+    expect(source.size).toBeGreaterThan(2 ** 31);
+    const start = 2 ** 31 - 10;
+    const across = Buffer.concat(await collect(source.chunks(start, start + 19)));
+    expect(across.length).toBe(20);
+    const tail = Buffer.concat(await collect(source.chunks(source.size - 4, source.size - 1)));
+    expect(tail.length).toBe(4);
+  });
+});
