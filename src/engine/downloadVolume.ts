@@ -195,6 +195,11 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
           return error ?? new Error('read failed');
         }
         if (chunk.done) return null;
+        // Checked here too, not only by fetch: a body the service worker fetched (ingest) is not tied to this signal.
+        if (signal.aborted) {
+          await read.cancel(signal.reason);
+          return null;
+        }
         read.recycle(await writeChunk(chunk.value));
       }
     } finally {
