@@ -1,7 +1,13 @@
 import { VolumeCacheError } from '../errors';
 
-/** How much of a Blob is read at a time into the one buffer: a Blob read whole is copied through memory twice. */
-const SLICE_BYTES = 64 * 1024 * 1024;
+/**
+ * How much is read or written in one call. A Blob read whole is copied
+ * through memory twice, and browsers refuse single reads and writes past
+ * 2 GiB (Chromium's SyncAccessHandle: "Cannot write more than 2GB"; its
+ * Blob.arrayBuffer(): NotReadableError), where one buffer may be larger
+ * (Firefox's may).
+ */
+export const SLICE_BYTES = 64 * 1024 * 1024;
 
 /**
  * One buffer for a whole volume, or an `unsupported` error saying what to do
@@ -15,11 +21,30 @@ export function allocateVolumeBuffer(bytes: number, url?: string): ArrayBuffer {
     return new ArrayBuffer(bytes);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    throw new VolumeCacheError(
-      'unsupported',
-      `${url ?? 'The volume'} is ${bytes} bytes, more than this browser can hold in one ArrayBuffer; read it with getFile() in slices (file.slice(start, end).arrayBuffer()).`,
-      { ...(url === undefined ? {} : { url }), cause: error },
-    );
+    throw tooLargeForOneBuffer(bytes, url, error);
+  }
+}
+
+/** The `unsupported` error for a volume of `bytes` that no one buffer can hold. */
+export function tooLargeForOneBuffer(bytes: number, url?: string, cause?: unknown): VolumeCacheError {
+  return new VolumeCacheError(
+    'unsupported',
+    `${url ?? 'The volume'} is ${bytes} bytes, more than this browser can hold in one ArrayBuffer; read it with getFile() in slices (file.slice(start, end).arrayBuffer()).`,
+    { ...(url === undefined ? {} : { url }), ...(cause === undefined ? {} : { cause }) },
+  );
+}
+
+/**
+ * Whether this platform can hand out one buffer of `bytes` now: asked for
+ * real, since the cap differs by browser and build (Chromium 150 here
+ * refuses anything past 2 GiB less 2 MiB; Firefox allows more). The buffer
+ * is dropped at once: zeroed memory is reserved, not touched, so this is cheap.
+ */
+export function fitsInOneBuffer(bytes: number): boolean {
+  try {
+    return new ArrayBuffer(bytes).byteLength === bytes;
+  } catch {
+    return false;
   }
 }
 

@@ -1,3 +1,5 @@
+import { SLICE_BYTES } from '../shared/volumeBuffer';
+
 /**
  * Where a download's bytes go. The engine picks the best the context offers:
  * a SyncAccessHandle (dedicated workers; synchronous, the fastest), a
@@ -44,9 +46,9 @@ export async function openSyncAccessSink(handle: FileSystemFileHandle): Promise<
   return {
     write(chunk, offset) {
       let written = 0;
-      // write() may write less than asked on some implementations; loop until done.
+      // write() may write less than asked on some implementations, and refuses more than 2 GiB at once: loop, a slice at a time.
       while (written < chunk.byteLength) {
-        written += access.write(chunk.subarray(written), { at: offset + written });
+        written += access.write(chunk.subarray(written, written + SLICE_BYTES), { at: offset + written });
       }
       unflushed += written;
       if (unflushed >= FLUSH_EVERY_BYTES) {
@@ -68,7 +70,13 @@ export async function openSyncAccessSink(handle: FileSystemFileHandle): Promise<
 export async function openWritableSink(handle: FileSystemFileHandle): Promise<ByteSink> {
   let writable = await handle.createWritable({ keepExistingData: false });
   return {
-    write: (chunk, offset) => writable.write({ type: 'write', position: offset, data: chunk as Uint8Array<ArrayBuffer> }),
+    async write(chunk, offset) {
+      // A slice at a time: a single write of more than 2 GiB is refused.
+      for (let start = 0; start < chunk.byteLength; start += SLICE_BYTES) {
+        const data = chunk.subarray(start, start + SLICE_BYTES) as Uint8Array<ArrayBuffer>;
+        await writable.write({ type: 'write', position: offset + start, data });
+      }
+    },
     truncate: (length) => writable.truncate(length),
     close: () => writable.close(),
     discard: async () => {

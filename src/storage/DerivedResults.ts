@@ -5,6 +5,7 @@ import { openDerivedValue, sealDerivedValue, type SealedValue } from '../encrypt
 import { VolumeCacheError } from '../errors';
 import { migratedDerivedId, type DerivedKind } from '../metadata/derivedId';
 import type { DerivedRecord, MetadataStore } from '../metadata/MetadataStore';
+import { readWholeBlob } from '../shared/volumeBuffer';
 import type { PartitionFiles } from './PartitionFiles';
 
 export interface DerivedPut {
@@ -57,7 +58,7 @@ export class DerivedResults {
       if (record.file) {
         const file = await this.files.readDerived(record.file);
         if (!file || file.size !== (this.key ? storedSize(record.bytes) : record.bytes)) throw new VolumeCacheError('corrupt', 'derived file missing or damaged');
-        data = this.key ? await decryptAll(file, this.key, record.bytes) : await file.arrayBuffer();
+        data = this.key ? await decryptAll(file, this.key, record.bytes) : await readWholeBlob(file);
       }
       value = this.key && record.value !== undefined ? await openDerivedValue(this.key, record.id, record.value as SealedValue) : record.value;
     } catch (error) {

@@ -1,6 +1,6 @@
 import type { ByteSink } from './ByteSink';
 import { openSyncAccessSink, openWritableSink } from './ByteSink';
-import { allocateVolumeBuffer } from '../shared/volumeBuffer';
+import { allocateVolumeBuffer, SLICE_BYTES } from '../shared/volumeBuffer';
 
 /** How often, and how far apart, destroy() retries a removal another context briefly blocks. */
 const DESTROY_ATTEMPTS = 20;
@@ -135,7 +135,8 @@ export class PartitionFiles {
       const view = new Uint8Array(buffer);
       let offset = 0;
       while (offset < view.byteLength) {
-        const read = access.read(view.subarray(offset), { at: offset });
+        // A slice at a time: a single read of more than 2 GiB is refused.
+        const read = access.read(view.subarray(offset, offset + SLICE_BYTES), { at: offset });
         if (read === 0) return null;
         offset += read;
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FLUSH_EVERY_BYTES, createMemorySink, openSyncAccessSink, openWritableSink } from '../../../src/storage/ByteSink';
+import { SLICE_BYTES } from '../../../src/shared/volumeBuffer';
 import { createMemoryOpfs } from '../support/memoryOpfs';
 
 /** A file handle whose SyncAccessHandle records its length and when it was flushed. */
@@ -73,5 +74,41 @@ describe('reopen after a failed write', () => {
     expect(await memory.reopen()).toBe('intact');
     memory.write(new Uint8Array([3]), 2);
     expect(new Uint8Array(await memory.toFile('v', '').arrayBuffer())).toEqual(new Uint8Array([1, 2, 3]));
+  });
+});
+
+describe('writes larger than one browser call takes', () => {
+  // Chromium refuses a single SyncAccessHandle write past 2 GiB ("Cannot write more than 2GB"); Firefox's buffers can be larger.
+  const chunk = new Uint8Array(2 * SLICE_BYTES + 5);
+  chunk[SLICE_BYTES] = 7;
+
+  it('a SyncAccessHandle sink writes a slice at a time, each where it belongs', async () => {
+    const calls: Array<{ at: number; bytes: number; first: number }> = [];
+    const access = {
+      write: (data: Uint8Array, { at }: { at: number }) => (calls.push({ at, bytes: data.byteLength, first: data[0]! }), data.byteLength),
+      flush: () => undefined,
+      close: () => undefined,
+    };
+    const sink = await openSyncAccessSink({ createSyncAccessHandle: async () => access } as unknown as FileSystemFileHandle);
+    await sink.write(chunk, 100);
+    expect(calls).toEqual([
+      { at: 100, bytes: SLICE_BYTES, first: 0 },
+      { at: 100 + SLICE_BYTES, bytes: SLICE_BYTES, first: 7 },
+      { at: 100 + 2 * SLICE_BYTES, bytes: 5, first: 0 },
+    ]);
+  });
+
+  it('a WritableStream sink does the same', async () => {
+    const calls: Array<{ position: number; bytes: number; first: number }> = [];
+    const writable = {
+      write: async ({ position, data }: { position: number; data: Uint8Array }) => void calls.push({ position, bytes: data.byteLength, first: data[0]! }),
+    };
+    const sink = await openWritableSink({ createWritable: async () => writable } as unknown as FileSystemFileHandle);
+    await sink.write(chunk, 0);
+    expect(calls).toEqual([
+      { position: 0, bytes: SLICE_BYTES, first: 0 },
+      { position: SLICE_BYTES, bytes: SLICE_BYTES, first: 7 },
+      { position: 2 * SLICE_BYTES, bytes: 5, first: 0 },
+    ]);
   });
 });
