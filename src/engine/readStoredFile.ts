@@ -1,11 +1,11 @@
 import { VolumeCacheError } from '../errors';
-import { decryptAll, decryptInPlace } from '../encryption/readEncryptedFile';
+import { decryptInPlace, decryptToBlob } from '../encryption/readEncryptedFile';
 import { storedSize } from '../encryption/chunkFormat';
 import { storedName, type StoredEntry } from '../metadata/EntryCodec';
 import type { CacheEntry } from '../types';
 import { dropEntries } from './dropEntries';
 import type { PartitionContext } from './PartitionContext';
-import { sha256OfBlob, sha256OfBytes } from './StreamingSha256';
+import { sha256OfBlob } from './StreamingSha256';
 import { volumeFileName } from './volumeFileName';
 
 /**
@@ -24,9 +24,10 @@ export function fileFor(entry: Pick<CacheEntry, 'url' | 'contentType' | 'created
 
 /**
  * The stored file for an entry, or null (after dropping the entry) if it is
- * missing or damaged. In an encrypted partition the plaintext is decrypted
- * into memory, every chunk authenticated; ranges are read without that
- * (see openStoredFile, used by the service worker).
+ * missing, damaged or cannot be read. In an encrypted partition the
+ * plaintext is decrypted into memory a slice at a time (never one buffer,
+ * so volumes past 2 GiB open), every chunk authenticated; ranges are read
+ * without that (see openStoredFile, used by the service worker).
  */
 export async function readEntryFile(partition: PartitionContext, entry: StoredEntry): Promise<File | null> {
   const stored = await openStoredFile(partition, entry);
@@ -34,14 +35,26 @@ export async function readEntryFile(partition: PartitionContext, entry: StoredEn
   const key = partition.encryptionKey;
   if (!key) return fileFor(entry, stored);
   try {
-    const plaintext = await decryptAll(stored, key, entry.bytes);
-    if (partition.verifyOnRead && (await sha256OfBytes(new Uint8Array(plaintext))) !== entry.sha256) throw new VolumeCacheError('corrupt', 'hash mismatch');
-    return fileFor(entry, new Blob([plaintext]));
+    const plaintext = await decryptToBlob(stored, key, entry.bytes);
+    if (partition.verifyOnRead && (await sha256OfBlob(plaintext)) !== entry.sha256) throw new VolumeCacheError('corrupt', 'hash mismatch');
+    return fileFor(entry, plaintext);
   } catch (error) {
-    if (!(error instanceof VolumeCacheError) || error.code !== 'corrupt') throw error;
+    if (!isDamage(error)) throw error;
     await dropDamaged(partition, entry, true);
     return null;
   }
+}
+
+/**
+ * A read that failed because of the stored file itself: `corrupt`, or a file
+ * the browser cannot read (NotReadableError, or NotFoundError for one
+ * removed behind the browser's back). Stored files never change once
+ * written, and a lease keeps other tabs from removing one being read, so
+ * neither is passing: such an entry would fail every read, and is dropped.
+ */
+function isDamage(error: unknown): boolean {
+  if (error instanceof VolumeCacheError) return error.code === 'corrupt';
+  return error instanceof DOMException && (error.name === 'NotReadableError' || error.name === 'NotFoundError');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { VolumeCacheError } from '../errors';
 import { createEncryptingSink } from '../encryption/EncryptingSink';
-import { decryptAll } from '../encryption/readEncryptedFile';
+import { decryptToBlob } from '../encryption/readEncryptedFile';
 import { toPublicEntry, type StoredEntry } from '../metadata/EntryCodec';
 import { computeExpiresAt } from '../metadata/freshness';
 import { mayStoreResponse } from '../metadata/mayStoreResponse';
@@ -56,7 +56,7 @@ export async function storeDownload(partition: PartitionContext, job: StoreDownl
         onQuotaExceeded: async (shortfall) => mayKeep(job, shortfall.meta) && evictForQuota(partition, shortfall),
         readBack: async (bytes) => {
           const stored = await temporary.handle.getFile();
-          return key ? new Blob([await decryptAll(stored, key, bytes)]) : stored;
+          return key ? decryptToBlob(stored, key, bytes) : stored;
         },
       });
     } catch (error) {
@@ -126,9 +126,9 @@ export async function storeDownload(partition: PartitionContext, job: StoreDownl
       await partition.addTotals({ uncached: 1 });
       if (encryptionKey) {
         // Not kept: hand out the plaintext and leave nothing on disk.
-        const plaintext = await decryptAll(await temporary.handle.getFile(), encryptionKey, entry.bytes);
+        const plaintext = await decryptToBlob(await temporary.handle.getFile(), encryptionKey, entry.bytes);
         await temporary.remove();
-        return { file: fileFor(entry, new Blob([plaintext])), status: 'uncached', entry: null };
+        return { file: fileFor(entry, plaintext), status: 'uncached', entry: null };
       }
       const file = await files.keepUncached(temporary);
       return { file: fileFor(entry, file), status: 'uncached', entry: null };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { storedSize } from '../../../src/encryption/chunkFormat';
 import { sha256OfBytes } from '../../../src/engine/StreamingSha256';
 import { fileFor, openStoredFile, readEntryFile } from '../../../src/engine/readStoredFile';
 import { entry, useTestPartitions, rowKeys, storeEntries, storeFile, type TestPartition } from './support/partitionContext';
@@ -59,6 +60,33 @@ describe('readEntryFile', () => {
     expect((await readEntryFile(test.context, right))?.size).toBe(12);
     expect(await readEntryFile(test.context, wrong)).toBeNull();
     expect(await rowKeys(test.context)).toEqual(['right']);
+  });
+});
+
+describe('readEntryFile in an encrypted partition', () => {
+  /** The partition with a key, its stored file for `key` read through `read` (a blob of the right stored size). */
+  async function encryptedPartitionReading(read: () => Promise<ArrayBuffer>) {
+    const test = await partition();
+    const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    const context = { ...test.context, encryptionKey: key };
+    const unreadable = { size: storedSize(12), slice: () => ({ arrayBuffer: read }) } as unknown as File;
+    context.files = Object.assign(Object.create(Object.getPrototypeOf(test.context.files)), test.context.files, { readBlob: async () => unreadable });
+    const stored = entry('u', 'file-u', 12, 100);
+    await storeEntries(context, [stored]);
+    return { context, stored };
+  }
+
+  it('a stored file the browser cannot read (NotReadableError) is damage: the entry is dropped and counted, not kept to fail every read', async () => {
+    const { context, stored } = await encryptedPartitionReading(() => Promise.reject(new DOMException('The file could not be read.', 'NotReadableError')));
+    expect(await readEntryFile(context, stored)).toBeNull();
+    expect(await rowKeys(context)).toEqual([]);
+    expect((await context.store.getTotals()).corrupt).toBe(1);
+  });
+
+  it('any other failure is not the file\'s: it reaches the caller and the entry stays', async () => {
+    const { context, stored } = await encryptedPartitionReading(() => Promise.reject(new TypeError('out of memory, say')));
+    await expect(readEntryFile(context, stored)).rejects.toThrow(TypeError);
+    expect(await rowKeys(context)).toEqual(['u']);
   });
 });
 
