@@ -19,8 +19,9 @@ export class CallerAborts {
     this.controllers.delete(requestId);
   }
 
-  abort(requestId: string): void {
-    this.controllers.get(requestId)?.abort(new VolumeCacheError('aborted', 'Aborted by the caller.'));
+  /** Ends the call `requestId`: the page aborted it, or the engine refused it with `reason`. */
+  abort(requestId: string, reason = new VolumeCacheError('aborted', 'Aborted by the caller.')): void {
+    this.controllers.get(requestId)?.abort(reason);
   }
 
   /** Ends every running call with `reason` (the engine closing). */

@@ -7,6 +7,8 @@ import { derivedId } from '../metadata/derivedId';
 import { storedName, type StoredEntry } from '../metadata/EntryCodec';
 import type { CacheTotals } from '../metadata/MetadataStore';
 import { decodeNiftiVolume } from '../nifti/decodeNiftiVolume';
+import { summaryVoxelBytes } from '../nifti/summaryVoxelBytes';
+import { fitsInOneBuffer, tooLargeForOneBuffer } from '../shared/volumeBuffer';
 import type { NiftiHeaderInfo } from '../nifti/NiftiHeaderInfo';
 import type { BackgroundJobs } from './BackgroundJobs';
 import { keepDerived } from './keepDerived';
@@ -84,6 +86,18 @@ export class DecodedVolumes {
     return { ...decoded, from: 'decode' };
   }
 
+  /**
+   * Refuses, with `unsupported`, a cached volume whose voxels no one buffer
+   * can hold, known from its stored header before anything is read (and, in
+   * an encrypted partition, decrypted) for nothing. Small volumes are not
+   * asked about: every browser run here hands out buffers below 1 GiB.
+   */
+  refuseUndecodable(entry: StoredEntry | null, url: string): void {
+    if (!entry?.nifti) return;
+    const voxelBytes = summaryVoxelBytes(entry.nifti);
+    if (voxelBytes >= 2 ** 30 && !fitsInOneBuffer(voxelBytes)) throw tooLargeForOneBuffer(voxelBytes, url);
+  }
+
   /** The stored thumbnail of an entry, or null (queuing one to be made). */
   async thumbnail(entry: StoredEntry): Promise<Blob | null> {
     const partition = this.options.partition();
@@ -98,8 +112,7 @@ export class DecodedVolumes {
   scheduleThumbnail(entry: StoredEntry): void {
     if (!this.options.thumbnails || typeof OffscreenCanvas === 'undefined' || !this.options.partition() || !entry.nifti) return;
     // Decoding a huge volume in the background only for a 128 px picture would cost its whole size in memory.
-    const voxelBytes = (entry.nifti.dims.reduce((product, size) => product * size, 1) * entry.nifti.bitsPerVoxel) / 8;
-    if (voxelBytes > DEFAULTS.thumbnailMaxVoxelBytes) return;
+    if (summaryVoxelBytes(entry.nifti) > DEFAULTS.thumbnailMaxVoxelBytes) return;
     // Queued at once, under a name known without hashing, so stats() counts it as pending as soon as the get that caused it returns.
     this.options.background.add(`thumbnail:${entry.sha256}`, async () => {
       const id = await thumbnailId(entry);

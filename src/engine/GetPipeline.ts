@@ -55,10 +55,17 @@ export class GetPipeline {
     this.locks = new DownloadLocks(options.platform.locks, options.partition);
   }
 
-  async get(request: EngineRequest, onProgress: ProgressCallback | undefined): Promise<GetResult> {
+  /**
+   * The volume, from the cache or downloaded. `refuseSize`, asked once the
+   * download's size is known (its Content-Length), may end this call with an
+   * error before the body is read: the download goes on only for other
+   * callers sharing it.
+   */
+  async get(request: EngineRequest, onProgress: ProgressCallback | undefined, refuseSize?: (bytes: number) => VolumeCacheError | null): Promise<GetResult> {
     const { backend, background, platform } = this.options;
     const { expectedSha256 } = validateRequest(request);
     const signal = this.callers.signal(request.requestId);
+    const listener = this.progressListener(request.requestId, onProgress, refuseSize);
     const done = background.enterForeground();
     try {
       const existing = await backend.entry(request.key);
@@ -80,7 +87,7 @@ export class GetPipeline {
               const stored = revalidating ? null : await this.freshStoredResult(request.key, expectedSha256);
               return stored ?? this.download({ request, expectedSha256, existing: revalidating, signal: flightSignal, report, wasPinned });
             }),
-          onProgress ? (progress) => void Promise.resolve(onProgress(progress)).catch(() => undefined) : undefined,
+          listener,
           signal,
           request.url,
         );
@@ -158,6 +165,25 @@ export class GetPipeline {
   close(reason: VolumeCacheError): void {
     this.downloads.abortAll(reason);
     this.callers.abortAll(reason);
+  }
+
+  /** The caller's progress listener, with the size check of get() in front of it. */
+  private progressListener(
+    requestId: string,
+    onProgress: ProgressCallback | undefined,
+    refuseSize: ((bytes: number) => VolumeCacheError | null) | undefined,
+  ): ((progress: DownloadProgress) => void) | undefined {
+    const report = onProgress ? (progress: DownloadProgress) => void Promise.resolve(onProgress(progress)).catch(() => undefined) : undefined;
+    if (!refuseSize) return report;
+    let checked = false;
+    return (progress) => {
+      if (!checked && progress.total !== null) {
+        checked = true;
+        const refusal = refuseSize(progress.total);
+        if (refusal) return this.callers.abort(requestId, refusal);
+      }
+      report?.(progress);
+    };
   }
 
   /** A fresh stored copy as a hit (counted), or null. */

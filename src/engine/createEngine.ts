@@ -5,7 +5,7 @@ import { toPublicEntry } from '../metadata/EntryCodec';
 import { validateConfigPatch } from '../metadata/validateConfig';
 import type { ArrayBufferResult, ServiceWorkerEngine } from '../protocol';
 import { openCacheChangePoster } from '../shared/cacheChanges';
-import { readWholeBlob } from '../shared/volumeBuffer';
+import { fitsInOneBuffer, readWholeBlob, tooLargeForOneBuffer } from '../shared/volumeBuffer';
 import { PartitionFiles } from '../storage/PartitionFiles';
 import type { CacheEntry } from '../types';
 import { VERSION } from '../version';
@@ -65,7 +65,9 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
         releaseCallback(onProgress);
         return transfer(hit, [hit.buffer]);
       }
-      const { file, status, entry } = await pipeline.get(request, onProgress);
+      // Refused as soon as the download's size says no buffer can hold it: nothing is downloaded for nothing.
+      const refuseSize = (bytes: number) => (fitsInOneBuffer(bytes) ? null : tooLargeForOneBuffer(bytes, request.url));
+      const { file, status, entry } = await pipeline.get(request, onProgress, refuseSize);
       const stored = entry ? await backend.plainBytes(entry) : null;
       const buffer = stored && stored.byteLength === entry?.bytes ? stored : await readWholeBlob(file, request.url);
       return transfer({ buffer, status, entry: toPublicEntry(entry) }, [buffer]);
@@ -124,6 +126,12 @@ export function createEngine(platform: EnginePlatform = browserPlatform()): Serv
 
     async getVolume(request, onProgress) {
       const { pipeline, backend, volumes } = open();
+      try {
+        volumes.refuseUndecodable(await backend.entry(request.key), request.url);
+      } catch (error) {
+        releaseCallback(onProgress);
+        throw error;
+      }
       const result = await pipeline.get(request, onProgress);
       const done = background.enterForeground();
       try {

@@ -1,4 +1,5 @@
 import { VolumeCacheError } from '../errors';
+import { allocateVolumeBuffer } from '../shared/volumeBuffer';
 import type { NiftiHeaderFields } from './NiftiHeaderFields';
 import type { NiftiHeaderInfo } from './NiftiHeaderInfo';
 import { niftiDatatypes } from './niftiDatatypes';
@@ -124,11 +125,8 @@ export class NiftiVoxelCollector {
         this.errorDetails(),
       );
     }
-    try {
-      this.voxels = new Uint8Array(header.voxelBytes);
-    } catch (error) {
-      throw new VolumeCacheError('quota', `Could not allocate ${header.voxelBytes} bytes for the decoded voxels.`, { ...this.errorDetails(), cause: error });
-    }
+    // Before any voxel is inflated: a volume no buffer can hold fails with `unsupported` at once, not after the work.
+    this.voxels = new Uint8Array(allocateVolumeBuffer(header.voxelBytes, this.options.url));
     this.header = header;
   }
 

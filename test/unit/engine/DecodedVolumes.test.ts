@@ -101,4 +101,21 @@ describe('DecodedVolumes', () => {
     expect((await volumes.decoded(volume, file, volume.url)).from).toBe('decode');
     expect((await volumes.decoded(volume, file, volume.url)).from).toBe('disk');
   });
+
+  it('refuseUndecodable: a cached volume whose voxels no buffer can hold is refused with unsupported from its stored header; others pass', async () => {
+    const { volumes } = await setUp();
+    const summary = { version: 1, voxelSize: [1, 1, 1], datatypeCode: 2, datatype: 'uint8', littleEndian: true, compressed: true, description: '' } as const;
+    // 2^48 voxel bytes: a safe integer, more than any machine allocates.
+    const huge = entry('huge', SHA256, 1000, 1, { nifti: { ...summary, dims: [32767, 32767, 32767, 8], bitsPerVoxel: 8 } });
+    let thrown: unknown;
+    try {
+      volumes.refuseUndecodable(huge, 'https://data.example/fmri.nii.gz');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ name: 'VolumeCacheError', code: 'unsupported', url: 'https://data.example/fmri.nii.gz' });
+    expect(() => volumes.refuseUndecodable(entry('small', SHA256, 1000, 1, { nifti: { ...summary, dims: [256, 256, 16], bitsPerVoxel: 16 } }), 'u')).not.toThrow();
+    expect(() => volumes.refuseUndecodable(null, 'u')).not.toThrow();
+    expect(() => volumes.refuseUndecodable(entry('not-nifti', SHA256, 1000, 1), 'u')).not.toThrow();
+  });
 });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../../../src/engine/createEngine';
 import type { EngineRequest, ServiceWorkerEngine } from '../../../src/protocol';
 import { generatedVolumeBytes, generatedVolumeSha256 } from '../../server/generatedVolume';
@@ -116,6 +116,36 @@ describe('createEngine and hostile or careless servers', () => {
     const plain = server.url(`/gen/${SLICES}-${++seed}.nii?vary=Accept-Encoding,Origin`);
     expect((await engine.get({ requestId: 'p', url: plain, key: plain })).status).toBe('miss');
     expect((await engine.get({ requestId: 'p2', url: plain, key: plain })).status).toBe('hit');
+  });
+
+  it('getArrayBuffer of a body no one buffer can hold fails with unsupported at its first bytes, downloads no more, keeps nothing', async () => {
+    // 2^49 bytes by Content-Length: no machine hands out that buffer, Node's neither.
+    const claimed = 2 ** 49;
+    let pulls = 0;
+    let cancelled = false;
+    const hugeBody = (): Response => {
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          pulls++;
+          controller.enqueue(new Uint8Array(64 * 1024));
+        },
+        cancel() {
+          cancelled = true;
+        },
+      });
+      return new Response(body, { headers: { 'Content-Length': String(claimed), 'Content-Type': 'application/octet-stream' } });
+    };
+    const engine = engineOver(nodeEnginePlatform({ fetch: async () => hugeBody() }).platform);
+    await engine.init({ name: `engine-${++partitions}`, verifyOnRead: false, maxBytes: 2 ** 53 - 1 });
+    const url = 'https://data.example/fmri-4d.nii';
+    const error = await rejection(engine.getArrayBuffer({ requestId: 'huge', url, key: url, expect: 'any' }));
+    expect(error).toMatchObject({ name: 'VolumeCacheError', code: 'unsupported', url });
+    expect(error.message).toContain('getFile()');
+    // The caller is answered at once; the transfer it alone wanted stops right behind.
+    await vi.waitFor(() => expect(cancelled).toBe(true));
+    expect(pulls).toBeLessThan(8);
+    expect(await engine.entries()).toEqual([]);
+    expect(await engine.stats()).toMatchObject({ entries: 0, bytesFromNetwork: expect.any(Number) });
   });
 });
 

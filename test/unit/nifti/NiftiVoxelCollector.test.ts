@@ -165,10 +165,12 @@ describe('NiftiVoxelCollector on built files', () => {
     expect(error.detail).toContain('more than this file can hold');
   });
 
-  it('an allocation the engine refuses is quota, not a bare RangeError', () => {
+  it('voxels no buffer can hold fail with unsupported at the header, not a bare RangeError', () => {
     // About 2^48 bytes: a safe integer, but no machine allocates it.
     const file = buildNiftiFile({ dims: [32767, 32767, 32767, 8], datatypeCode: 2, bitPix: 8 }, new Uint8Array(0));
-    expect(failure(() => new NiftiVoxelCollector().push(file)).code).toBe('quota');
+    const error = failure(() => new NiftiVoxelCollector({ url: 'https://data.example/fmri.nii' }).push(file));
+    expect(error).toMatchObject({ code: 'unsupported', url: 'https://data.example/fmri.nii' });
+    expect(error.message).toContain('read it with getFile() in slices');
   });
 });
 
