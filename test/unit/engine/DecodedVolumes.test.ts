@@ -5,6 +5,7 @@ import { BackgroundJobs } from '../../../src/engine/BackgroundJobs';
 import { DecodedVolumes, type DecodedVolume } from '../../../src/engine/DecodedVolumes';
 import { readMemo, writeMemo } from '../../../src/engine/memoResults';
 import { derivedId } from '../../../src/metadata/derivedId';
+import type { NiftiSummary } from '../../../src/types';
 import { buildNiftiFile } from '../derived/support/buildNiftiFile';
 import { failNextDerivedFileWrite } from './support/fullDisk';
 import { entry, storeEntries, useTestPartitions, type TestPartition } from './support/partitionContext';
@@ -104,7 +105,7 @@ describe('DecodedVolumes', () => {
 
   it('refuseUndecodable: a cached volume whose voxels no buffer can hold is refused with unsupported from its stored header; others pass', async () => {
     const { volumes } = await setUp();
-    const summary = { version: 1, voxelSize: [1, 1, 1], datatypeCode: 2, datatype: 'uint8', littleEndian: true, compressed: true, description: '' } as const;
+    const summary: Omit<NiftiSummary, 'dims' | 'bitsPerVoxel'> = { version: 1, voxelSize: [1, 1, 1], datatypeCode: 2, datatype: 'uint8', littleEndian: true, compressed: true, description: '' };
     // 2^48 voxel bytes: a safe integer, more than any machine allocates.
     const huge = entry('huge', SHA256, 1000, 1, { nifti: { ...summary, dims: [32767, 32767, 32767, 8], bitsPerVoxel: 8 } });
     let thrown: unknown;
