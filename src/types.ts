@@ -262,6 +262,13 @@ export interface CacheStats {
   /** `'opfs'` when caching works; `'network-only'` when storage is unavailable and every get is `uncached`. */
   mode: 'opfs' | 'network-only';
   missing: MissingCapability[];
+  /**
+   * How this context writes downloads: `sync-access-handle` (the engine's
+   * dedicated worker; the fastest), `writable-stream` (createWritable(): the
+   * engine on the page, and browsers whose SyncAccessHandles are missing or
+   * refuse to open, as WebKitGTK's do), `none` (network-only).
+   */
+  writePath: 'sync-access-handle' | 'writable-stream' | 'none';
   /** What the service worker serving this partition can do, or null if none has started. */
   serviceWorker: ServiceWorkerStatus | null;
 }

@@ -69,7 +69,7 @@ export interface EngineBackend {
   lookup(key: string): Promise<StoredLookup | null>;
   setServiceWorkerStatus(status: RecordedServiceWorkerStatus): Promise<void>;
   /** What stats() reads from storage. */
-  statsInputs(): Promise<Pick<CacheStatsInputs, 'entries' | 'totals' | 'derived' | 'serviceWorker'>>;
+  statsInputs(): Promise<Pick<CacheStatsInputs, 'entries' | 'totals' | 'derived' | 'serviceWorker' | 'writePath'>>;
 
   /** Waits for hits to be written down, then closes the database; running reads see a miss. */
   close(): Promise<void>;

@@ -68,7 +68,7 @@ export class NetworkOnlyBackend implements EngineBackend {
   setServiceWorkerStatus = async (): Promise<void> => undefined;
 
   async statsInputs(): ReturnType<EngineBackend['statsInputs']> {
-    return { entries: null, totals: { ...this.totals }, derived: { total: 0, count: 0 }, serviceWorker: null };
+    return { entries: null, totals: { ...this.totals }, derived: { total: 0, count: 0 }, serviceWorker: null, writePath: 'none' };
   }
 
   close = async (): Promise<void> => undefined;

@@ -154,12 +154,13 @@ export class StoredBackend implements EngineBackend {
   setServiceWorkerStatus: EngineBackend['setServiceWorkerStatus'] = (status) => this.context.store.putServiceWorkerStatus(status);
 
   async statsInputs(): ReturnType<EngineBackend['statsInputs']> {
-    const { store, derived } = this.context;
+    const { store, derived, files } = this.context;
     return {
       entries: await store.all(),
       totals: await store.getTotals(),
       derived: await derived.bytesBySource(),
       serviceWorker: await store.getServiceWorkerStatus().catch(() => null),
+      writePath: files.canUseSyncAccess ? 'sync-access-handle' : 'writable-stream',
     };
   }
 

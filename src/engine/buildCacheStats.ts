@@ -18,6 +18,7 @@ export interface CacheStatsInputs {
   persisted: boolean | null;
   missing: readonly MissingCapability[];
   serviceWorker: RecordedServiceWorkerStatus | null;
+  writePath: CacheStats['writePath'];
 }
 
 /** stats() as a pure function of what was read: the figures derived from the counters and the entries. */
@@ -41,7 +42,9 @@ export function buildCacheStats(inputs: CacheStatsInputs): CacheStats {
     quota: inputs.estimate.quota,
     persisted: inputs.persisted,
     mode: entries === null ? 'network-only' : 'opfs',
-    missing: [...inputs.missing],
+    // A SyncAccessHandle that refused to open after start-up is missing as surely as one never there.
+    missing: inputs.writePath === 'writable-stream' && !inputs.missing.includes('sync-access-handle') ? [...inputs.missing, 'sync-access-handle'] : [...inputs.missing],
+    writePath: inputs.writePath,
     serviceWorker: serviceWorkerStatusFrom(inputs.serviceWorker),
   };
 }

@@ -24,10 +24,20 @@ export class PartitionFiles {
     private readonly blobs: FileSystemDirectoryHandle,
     private readonly tmp: FileSystemDirectoryHandle,
     private readonly derived: FileSystemDirectoryHandle,
-    readonly canUseSyncAccess: boolean,
+    private syncAccess: boolean,
     private readonly partition: string,
     private readonly locks: LockManager | null,
   ) {}
+
+  /**
+   * Whether files are written (and read in one go) through SyncAccessHandles:
+   * only in a dedicated worker, and only where one was opened for real (at
+   * open, and on every file since: the first refusal turns it off for good,
+   * and writes go through createWritable() instead).
+   */
+  get canUseSyncAccess(): boolean {
+    return this.syncAccess;
+  }
 
   static async open(getDirectory: () => Promise<FileSystemDirectoryHandle>, partition: string, locks: LockManager | null = null): Promise<PartitionFiles> {
     const origin = await getDirectory();
@@ -36,12 +46,45 @@ export class PartitionFiles {
     const blobs = await root.getDirectoryHandle('blobs', { create: true });
     const tmp = await root.getDirectoryHandle('tmp', { create: true });
     const derived = await root.getDirectoryHandle('derived', { create: true });
-    const canUseSyncAccess =
+    const exposed =
       typeof FileSystemFileHandle !== 'undefined' &&
       'createSyncAccessHandle' in FileSystemFileHandle.prototype &&
       typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined' &&
       typeof (globalThis as { ServiceWorkerGlobalScope?: unknown }).ServiceWorkerGlobalScope === 'undefined';
-    return new PartitionFiles(blobs, tmp, derived, canUseSyncAccess, partition, locks);
+    const files = new PartitionFiles(blobs, tmp, derived, exposed, partition, locks);
+    if (exposed) await files.probeSyncAccess();
+    return files;
+  }
+
+  /**
+   * Opens a SyncAccessHandle on a scratch file, for real: a feature test is
+   * not enough. WebKitGTK 2.50 with OPFS on exposes createSyncAccessHandle()
+   * and refuses every call (NotSupportedError: "Backend does not support
+   * this operation"), which failed every download. The scratch file is a
+   * locked temporary like a download's, so no sweep trips over it.
+   */
+  private async probeSyncAccess(): Promise<void> {
+    const probe = await this.createDownload();
+    try {
+      (await probe.handle.createSyncAccessHandle()).close();
+    } catch {
+      this.syncAccess = false;
+    } finally {
+      await probe.remove().catch(() => undefined);
+      probe.release();
+    }
+  }
+
+  /** A sink on a temporary file: a SyncAccessHandle while they work here, else (and from the first refusal on) a WritableStream. */
+  private async openSink(handle: FileSystemFileHandle): Promise<ByteSink> {
+    if (this.syncAccess) {
+      try {
+        return await openSyncAccessSink(handle);
+      } catch {
+        this.syncAccess = false;
+      }
+    }
+    return openWritableSink(handle);
   }
 
   /**
@@ -96,7 +139,7 @@ export class PartitionFiles {
     const release = this.locks ? await holdLock(this.locks, this.temporaryLockName(name)) : () => undefined;
     try {
       const handle = await directory.getFileHandle(name, { create: true });
-      return new TemporaryFile(directory, name, handle, this.canUseSyncAccess, release);
+      return new TemporaryFile(directory, name, handle, () => this.openSink(handle), release);
     } catch (error) {
       release();
       throw error;
@@ -268,14 +311,11 @@ export class TemporaryFile {
     private readonly directory: FileSystemDirectoryHandle,
     private readonly name: string,
     readonly handle: FileSystemFileHandle,
-    private readonly useSyncAccess: boolean,
+    /** A sink on `handle`, as the partition writes (see PartitionFiles.canUseSyncAccess). */
+    readonly openSink: () => Promise<ByteSink>,
     /** Lets sweeps remove the file again (call once it is committed, kept or removed). */
     readonly release: () => void,
   ) {}
-
-  openSink(): Promise<ByteSink> {
-    return this.useSyncAccess ? openSyncAccessSink(this.handle) : openWritableSink(this.handle);
-  }
 
   async remove(): Promise<void> {
     await removeIgnoringMissing(this.directory, this.name);

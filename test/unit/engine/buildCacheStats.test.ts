@@ -14,6 +14,7 @@ const base: CacheStatsInputs = {
   persisted: null,
   missing: [],
   serviceWorker: null,
+  writePath: 'sync-access-handle',
 };
 
 describe('buildCacheStats', () => {
@@ -51,5 +52,12 @@ describe('buildCacheStats', () => {
   it("reports the service worker's storage failures as recorded", () => {
     const recorded = { mode: 'read-write' as const, missing: [], startedAt: 1, version: VERSION, failures: 2, lastFailure: 'InvalidStateError: The database connection is closing.' };
     expect(buildCacheStats({ ...base, serviceWorker: recorded }).serviceWorker).toMatchObject({ failures: 2, lastFailure: recorded.lastFailure });
+  });
+
+  it('says which path writes, and names sync-access-handle missing when the writes fell back to a WritableStream', () => {
+    expect(buildCacheStats(base)).toMatchObject({ writePath: 'sync-access-handle', missing: [] });
+    expect(buildCacheStats({ ...base, writePath: 'writable-stream' })).toMatchObject({ writePath: 'writable-stream', missing: ['sync-access-handle'] });
+    expect(buildCacheStats({ ...base, writePath: 'writable-stream', missing: ['sync-access-handle'] }).missing).toEqual(['sync-access-handle']);
+    expect(buildCacheStats({ ...base, entries: null, writePath: 'none', missing: ['opfs'] })).toMatchObject({ mode: 'network-only', writePath: 'none', missing: ['opfs'] });
   });
 });

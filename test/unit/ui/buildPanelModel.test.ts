@@ -32,6 +32,7 @@ const stats = (patch: Partial<CacheStats> = {}): CacheStats => ({
   persisted: false,
   mode: 'opfs',
   missing: [],
+  writePath: 'sync-access-handle',
   serviceWorker: null,
   ...patch,
 });
