@@ -4,6 +4,8 @@ export const DEFAULTS = {
   maxBytes: 2 * 1024 ** 3,
   defaultTtlSeconds: 7 * 24 * 60 * 60,
   persistence: 'on-first-pin',
+  /** requestPersistence() answers false when the browser has not answered persist() by then (it waits on a prompt). */
+  persistenceAnswerMs: 5000,
   prefetchConcurrency: 2,
   /** Progress events are throttled to this interval. */
   progressIntervalMs: 100,

@@ -387,7 +387,12 @@ export interface VolumeCache {
   entries(): Promise<CacheEntry[]>;
   /** Changes and persists maxBytes / defaultTtlSeconds; shrinking maxBytes evicts at once. */
   configure(patch: Partial<CacheConfig>): Promise<CacheConfig>;
-  /** Asks the browser to keep this origin's storage under pressure (navigator.storage.persist()). */
+  /**
+   * Asks the browser to keep this origin's storage under pressure
+   * (navigator.storage.persist()). Resolves false if that throws or has not
+   * answered within 5 s: Firefox waits on the user's answer to a prompt, and
+   * headless Firefox never answers.
+   */
   requestPersistence(): Promise<boolean>;
   /**
    * Calls `listener` whenever this partition changes in any tab, worker or the

@@ -27,6 +27,7 @@ import type {
   VolumeCacheOptions,
 } from '../types';
 import { startEngine, type EngineWorkerSource } from './startEngine';
+import { persistWithin } from './persistWithin';
 
 /** Opens (or creates) a cache partition and starts its worker. */
 export async function createVolumeCache(options: VolumeCacheOptions = {}): Promise<VolumeCache> {
@@ -239,12 +240,7 @@ export async function createVolumeCache(options: VolumeCacheOptions = {}): Promi
     },
     async requestPersistence() {
       ensureOpen();
-      if (typeof navigator === 'undefined' || typeof navigator.storage?.persist !== 'function') return false;
-      try {
-        return await navigator.storage.persist();
-      } catch {
-        return false;
-      }
+      return persistWithin(typeof navigator === 'undefined' ? undefined : navigator.storage, DEFAULTS.persistenceAnswerMs);
     },
     subscribe(listener) {
       ensureOpen();

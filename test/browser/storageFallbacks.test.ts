@@ -129,3 +129,32 @@ describe('storage without what WebKit lacks, in the engine worker', () => {
     });
   }
 });
+
+describe('a browser that only prompts for persistence (Firefox; headless, nobody answers)', () => {
+  it("persistence 'at-start' and the first pin() wait on no prompt; requestPersistence() answers false after its bounded wait", async () => {
+    const patched = await openPatchedPage(browser.context, {
+      initScript: 'navigator.storage.persist = () => new Promise(() => {});',
+    });
+    try {
+      const outcome = await patched.page.evaluate(async () => {
+        const { createVolumeCache } = window.volumeCache as typeof import('../../src/index');
+        const atStart = await createVolumeCache({ name: 'prompting-at-start', persistence: 'at-start' });
+        const gotStatus = (await atStart.get('/gen/2-711.nii')).status;
+        atStart.close();
+        const onFirstPin = await createVolumeCache({ name: 'prompting-on-pin' });
+        const pinned = (await onFirstPin.pin('/gen/2-712.nii')).pinned;
+        const asked = performance.now();
+        const granted = await onFirstPin.requestPersistence();
+        const askedMs = performance.now() - asked;
+        onFirstPin.close();
+        return { gotStatus, pinned, granted, askedMs };
+      });
+      expect(outcome).toMatchObject({ gotStatus: 'miss', pinned: true, granted: false });
+      // Nothing answers the prompt: anything awaiting it would never settle, and this test would time out.
+      // The explicit ask answered false after its wait (5 s), not at once.
+      expect(outcome.askedMs).toBeGreaterThanOrEqual(4900);
+    } finally {
+      await patched.close();
+    }
+  });
+});
