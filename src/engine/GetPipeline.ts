@@ -52,7 +52,9 @@ export class GetPipeline {
   private readonly locks: DownloadLocks;
 
   constructor(private readonly options: GetPipelineOptions) {
-    this.locks = new DownloadLocks(options.platform.locks, options.partition);
+    // Without storage a download leaves nothing behind to share: a tab that
+    // waited for another's would download it again anyway, so none waits.
+    this.locks = new DownloadLocks(options.backend.mode === 'network-only' ? null : options.platform.locks, options.partition);
   }
 
   /**

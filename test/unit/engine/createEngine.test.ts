@@ -223,6 +223,23 @@ describe('createEngine without storage', () => {
     expect(await engine.configure({ maxBytes: 99 })).toMatchObject({ maxBytes: 99 });
     expect(await engine.stats()).toMatchObject({ entries: 0, misses: 2, uncached: 2, downloads: 2, bytesFromNetwork: 2 * SIZE, maxBytes: 99 });
   });
+
+  it('two tabs without storage take no download lock: neither waits for a download it could not share', async () => {
+    const first = nodeEnginePlatform({ getDirectory: null });
+    const second = nodeEnginePlatform({ getDirectory: null, locks: first.platform.locks });
+    const name = `engine-${++partitions}`;
+    const [a, b] = [engineOver(first.platform), engineOver(second.platform)];
+    for (const engine of [a, b]) await engine.init({ name, verifyOnRead: false });
+    // A slow download in tab a: 2 slices at 256 KiB/s, about half a second.
+    const url = server.url(`/gen/${SLICES}-${++seed}.nii?rate=262144`);
+    const slow = a.get({ requestId: 'slow-a', url, key: url });
+    await vi.waitFor(() => expect(server.requests(new URL(url).pathname)).toHaveLength(1));
+    expect((await first.platform.locks!.query()).held).toEqual([]);
+    // Tab b does not wait for a's lock: it is downloading too, at the same time.
+    const alongside = b.get({ requestId: 'slow-b', url, key: url });
+    await vi.waitFor(() => expect(server.requests(new URL(url).pathname)).toHaveLength(2));
+    expect((await Promise.all([slow, alongside])).map((result) => result.status)).toEqual(['uncached', 'uncached']);
+  });
 });
 
 describe('createEngine open and closed', () => {
