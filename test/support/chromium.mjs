@@ -1,4 +1,4 @@
-// Which Chromium the browser tests drive. Shared by ensure-chromium.mjs (run
+// Which Chromium the browser tests drive. Shared by ensure-browsers.mjs (run
 // before vitest) and the test harness, so both agree on one binary.
 import { accessSync, constants } from 'node:fs';
 import { spawnSync } from 'node:child_process';
