@@ -5,6 +5,7 @@ import type { ByteSink } from '../storage/ByteSink';
 import { NiftiStreamValidator } from '../nifti/NiftiStreamValidator';
 import { createChunkHasher, type ChunkHasher, type HashWorkerSource } from './ChunkHasher';
 import { parseRetryAfter } from './parseRetryAfter';
+import { isQuotaExceeded } from '../storage/isQuotaExceeded';
 
 export interface ResponseValidators {
   etag: string | null;
@@ -153,7 +154,7 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
     try {
       await sink.write(chunk, offset);
     } catch (error) {
-      if (!isQuotaError(error) || quotaRetried) throw asQuotaError(error, url);
+      if (!isQuotaExceeded(error) || quotaRetried) throw asQuotaError(error, url);
       quotaRetried = true;
       // Only a fresh writer can succeed where a WritableStream failed; what it held is gone with it.
       const state = await sink.reopen();
@@ -200,7 +201,15 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
           await read.cancel(signal.reason);
           return null;
         }
-        read.recycle(await writeChunk(chunk.value));
+        try {
+          read.recycle(await writeChunk(chunk.value));
+        } catch (error) {
+          // The body must not outlive the download: left open, each such failure
+          // held a connection until the server gave up, and six of them filled
+          // Chromium's per-host pool, so every later request to it stalled.
+          await read.cancel(error);
+          throw error;
+        }
       }
     } finally {
       read.release();
@@ -468,13 +477,9 @@ function discontinuity(response: Response, offset: number, total: number | null,
   return null;
 }
 
-function isQuotaError(error: unknown): boolean {
-  return error instanceof DOMException && error.name === 'QuotaExceededError';
-}
-
 function asQuotaError(error: unknown, url: string): VolumeCacheError {
   if (error instanceof VolumeCacheError) return error;
-  if (isQuotaError(error)) return new VolumeCacheError('quota', 'Storage ran out while writing the volume.', { url, cause: error });
+  if (isQuotaExceeded(error)) return new VolumeCacheError('quota', 'Storage ran out while writing the volume.', { url, cause: error });
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return new VolumeCacheError('unsupported', `Writing the volume to storage failed (${reason}).`, { url, cause: error });
 }

@@ -333,6 +333,23 @@ describe('downloadVolume: running out of storage', () => {
     expect(await failure(request(fetch, { openSink: async () => twice.sink, onQuotaExceeded: async () => true }))).toMatchObject({ code: 'quota' });
   });
 
+  it('a download that fails on a write cancels its body: the connection does not stay open behind the error', async () => {
+    let cancelled: unknown = null;
+    const endless = new Response(
+      new ReadableStream<Uint8Array>({
+        pull: (controller) => controller.enqueue(BODY.slice(0, 1024)),
+        cancel: (reason) => {
+          cancelled = reason;
+        },
+      }),
+      { status: 200, headers: { 'Content-Length': String(1024 * 1024), ETag: '"v1"' } },
+    );
+    const none = quotaSink(1, 'intact');
+    const { fetch } = scriptedFetch([endless]);
+    expect(await failure(request(fetch, { openSink: async () => none.sink, onQuotaExceeded: async () => false }))).toMatchObject({ code: 'quota' });
+    expect(cancelled).toMatchObject({ code: 'quota' });
+  });
+
   it('stops a body without Content-Length at maxUnknownLengthBytes with quota: an endless body fills nothing', async () => {
     let sent = 0;
     const endless = new Response(
