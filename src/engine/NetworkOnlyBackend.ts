@@ -38,9 +38,7 @@ export class NetworkOnlyBackend implements EngineBackend {
 
   async download({ download, expectedSha256 }: Parameters<EngineBackend['download']>[0]): ReturnType<EngineBackend['download']> {
     const { revalidate: _none, ...request } = download;
-    // Held in memory: a body with no end is stopped at maxBytes, not run until the tab dies.
-    const capped = { ...request, onQuotaExceeded: async () => false, maxUnknownLengthBytes: this.current.maxBytes };
-    const { file, bytesFromNetwork } = await downloadUncached(capped, expectedSha256);
+    const { file, bytesFromNetwork } = await downloadUncached(request, expectedSha256, this.current.maxBytes);
     await this.addTotals({ misses: 1, uncached: 1, downloads: 1, bytesFromNetwork });
     return { file, status: 'uncached', entry: null };
   }

@@ -20,6 +20,7 @@ import type { PartitionContext } from './PartitionContext';
 import { fileFor, openStoredFile, readEntryFile, readStoredBytes } from './readStoredFile';
 import { storeDownload } from './storeDownload';
 import { sweepOrphans } from './sweepOrphans';
+import { isQuotaExceeded } from '../storage/isQuotaExceeded';
 
 /**
  * The engine over a partition's storage: the partition context, made once
@@ -42,8 +43,12 @@ export class StoredBackend implements EngineBackend {
     };
     const latestUse = (await store.all()).reduce((latest, entry) => Math.max(latest, entry.lastAccessedAt), Number.NEGATIVE_INFINITY);
     const backend = new StoredBackend(platform, settings, store, files, config, new UseClock(platform.now, latestUse));
-    await store.putConfig(config);
-    await sweepOrphans(backend.context);
+    // A full disk must not keep the cache from opening: the config is written
+    // only when it changed (and, refused for lack of room, by the next open or
+    // configure()), and the sweep, which only frees room, is left for later.
+    const changed = stored?.maxBytes !== config.maxBytes || stored?.defaultTtlSeconds !== config.defaultTtlSeconds;
+    if (changed) await store.putConfig(config).catch(unlessQuotaExceeded);
+    await sweepOrphans(backend.context).catch(unlessQuotaExceeded);
     return backend;
   }
 
@@ -172,4 +177,9 @@ export class StoredBackend implements EngineBackend {
     this.closed = true;
     this.changes.close();
   }
+}
+
+/** Rethrows anything but the browser's storage being full. */
+function unlessQuotaExceeded(error: unknown): void {
+  if (!isQuotaExceeded(error)) throw error;
 }

@@ -9,10 +9,13 @@ import { toHex } from '../shared/toHex';
 import type { CacheEntry, GetResult } from '../types';
 import { checkIntegrity } from './checkIntegrity';
 import { commitDownload } from './commitDownload';
+import { downloadUncached } from './downloadUncached';
 import { downloadVolume, type DownloadRequest, type DownloadResult, type ResponseMeta } from './downloadVolume';
 import { evictForQuota } from './evictEntries';
 import type { PartitionContext } from './PartitionContext';
 import { fileFor, readEntryFile } from './readStoredFile';
+import { isQuotaExceeded } from '../storage/isQuotaExceeded';
+import type { TemporaryFile } from '../storage/PartitionFiles';
 
 export interface StoreDownloadJob {
   request: EngineRequest;
@@ -41,7 +44,13 @@ export async function storeDownload(partition: PartitionContext, job: StoreDownl
   const { request, expectedSha256, existing, wasPinned, ttlSeconds } = job;
   const { files, store, encryptionKey } = partition;
   // Locked (a Web Lock on its name) until release() below, so no sweep in another context deletes it mid-download.
-  const temporary = await files.createDownload();
+  let temporary: TemporaryFile;
+  try {
+    temporary = await files.createDownload();
+  } catch (error) {
+    if (!isQuotaExceeded(error)) throw error;
+    return handOutWithoutRoom(partition, job);
+  }
   // Encrypted files get a random name: naming them by content would tell
   // anyone holding a copy of a volume whether it is cached here.
   const fileId = crypto.getRandomValues(new Uint8Array(16));
@@ -157,4 +166,17 @@ function mayKeep(job: Pick<StoreDownloadJob, 'request' | 'cacheAuthorized'>, met
     // get() keeps no-store responses unless asked to respect them (the cache is the copy the application asked for).
     { keepNoStore: request.respectNoStore !== true, keepAuthorized: job.cacheAuthorized, keepPrivate: true, keepCredentialed: true },
   );
+}
+
+/**
+ * The origin's storage is so full that not even an empty temporary file can
+ * be created (Chromium refuses getFileHandle({ create: true }) at the quota):
+ * the body is handed out uncached, held in memory as without storage, and
+ * nothing is evicted for a download whose size is not known yet.
+ */
+async function handOutWithoutRoom(partition: PartitionContext, job: StoreDownloadJob): Promise<GetResult> {
+  const { revalidate: _unused, ...download } = job.download;
+  const { file, bytesFromNetwork } = await downloadUncached(download, job.expectedSha256, partition.maxBytes());
+  await partition.addTotals({ misses: 1, uncached: 1, downloads: 1, bytesFromNetwork });
+  return { file, status: 'uncached', entry: null };
 }

@@ -64,7 +64,13 @@ export class PartitionFiles {
    * locked temporary like a download's, so no sweep trips over it.
    */
   private async probeSyncAccess(): Promise<void> {
-    const probe = await this.createDownload();
+    let probe: TemporaryFile;
+    try {
+      probe = await this.createDownload();
+    } catch {
+      // No room even for an empty file (the disk is full): nothing to learn now; the first download's sink tries again.
+      return;
+    }
     try {
       (await probe.handle.createSyncAccessHandle()).close();
     } catch {

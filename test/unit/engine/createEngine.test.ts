@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createEngine } from '../../../src/engine/createEngine';
 import type { EngineRequest, ServiceWorkerEngine } from '../../../src/protocol';
 import { generatedVolumeBytes, generatedVolumeSha256 } from '../../server/generatedVolume';
+import { createMemoryOpfs } from '../support/memoryOpfs';
 import { nodeEnginePlatform } from '../support/nodeEnginePlatform';
 import { rejection } from '../support/rejection';
 import { startVolumeServer, type VolumeServer } from '../support/volumeServer';
@@ -146,6 +147,25 @@ describe('createEngine and hostile or careless servers', () => {
     expect(pulls).toBeLessThan(8);
     expect(await engine.entries()).toEqual([]);
     expect(await engine.stats()).toMatchObject({ entries: 0, bytesFromNetwork: expect.any(Number) });
+  });
+});
+
+describe('createEngine on a disk too full to create a file', () => {
+  it('hands a download out uncached with the right bytes, evicts nothing, and a server error keeps its own code', async () => {
+    // A quota of exactly one volume, which the pinned volume fills: no empty temporary can be created after it.
+    const disk = createMemoryOpfs({ quotaBytes: SIZE });
+    const engine = engineOver(nodeEnginePlatform({ getDirectory: disk.getDirectory }).platform);
+    await engine.init({ name: `engine-${++partitions}`, verifyOnRead: false });
+    const pinned = volume();
+    await engine.pin(pinned.request);
+    const other = volume();
+    const result = await engine.getArrayBuffer(other.request);
+    expect(result).toMatchObject({ status: 'uncached', entry: null });
+    expect(Buffer.from(await crypto.subtle.digest('SHA-256', result.buffer)).toString('hex')).toBe(await other.sha256);
+    const missing = server.url('/gen/2-1.nii?status=404');
+    expect(await rejection(engine.get({ requestId: 'gone', url: missing, key: missing }))).toMatchObject({ code: 'http-status', status: 404 });
+    expect((await engine.entries()).map((entry) => entry.key)).toEqual([pinned.request.key]);
+    expect(await engine.stats()).toMatchObject({ evictions: 0, uncached: 1, mode: 'opfs' });
   });
 });
 

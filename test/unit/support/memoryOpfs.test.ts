@@ -130,4 +130,14 @@ describe('createMemoryOpfs with a quota', () => {
     await fresh.close();
     expect(disk.read('big')?.byteLength).toBe(9);
   });
+
+  it('refuses to create a file once the quota is reached, as Chromium does; opening one that exists still works', async () => {
+    const disk = createMemoryOpfs({ quotaBytes: 4 });
+    const root = await disk.getDirectory();
+    const full = await (await root.getFileHandle('full', { create: true })).createWritable();
+    await full.write(new Uint8Array(4));
+    await full.close();
+    await expect(root.getFileHandle('more', { create: true })).rejects.toMatchObject({ name: 'QuotaExceededError' });
+    expect((await (await root.getFileHandle('full', { create: true })).getFile()).size).toBe(4);
+  });
 });

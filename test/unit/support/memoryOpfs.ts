@@ -27,7 +27,9 @@ export interface MemoryOpfsOptions {
   /**
    * The origin's quota: a write that would take the files and the open
    * writables' data past it fails with QuotaExceededError and errors its
-   * writable for good, as a browser's does. Undefined: no limit.
+   * writable for good, as a browser's does; so does creating a file once the
+   * quota is reached (Chromium refuses getFileHandle({ create: true }) then).
+   * Undefined: no limit.
    */
   quotaBytes?: number;
 }
@@ -154,6 +156,7 @@ class MemoryDirectoryHandle {
     if (child?.kind === 'directory') throw domError('TypeMismatchError', `${name} is a directory`);
     if (!child) {
       if (!create) throw domError('NotFoundError', `${name} not found`);
+      if (this.disk.quotaBytes !== undefined && this.disk.usage() >= this.disk.quotaBytes) throw domError('QuotaExceededError', 'The quota has been exceeded.');
       child = { kind: 'file', name, parent: this.node, bytes: new Uint8Array(0), lastModified: this.disk.now(), writers: 0 };
       this.node.children.set(name, child);
     }
