@@ -4,6 +4,7 @@ import { createEngine } from '../../../src/engine/createEngine';
 import { ERROR_CODES, VolumeCacheError } from '../../../src/errors';
 import type { EngineRequest, ServiceWorkerEngine } from '../../../src/protocol';
 import { generatedVolumeBytes, generatedVolumeSha256 } from '../../server/generatedVolume';
+import { HOSTILE_FAULTS } from '../../support/hostileFaults';
 import { nodeEnginePlatform } from '../support/nodeEnginePlatform';
 import { createMemoryOpfs } from '../support/memoryOpfs';
 import { createRandom, randomInt } from '../support/random';
@@ -26,34 +27,6 @@ const SLICE_SIZES = [2, 3, 4, 5];
 const maxBytes = 5 * generatedVolumeBytes(4);
 const quotaBytes = Math.round(1.3 * maxBytes);
 const partition = `torture-${seed}`;
-
-/** Faults a server may throw at a download, and what bytes a success may carry (the versions it may serve). */
-/**
- * `keepable` false: a response the cache must not keep (Vary on a caller's
- * header, no-store is kept by get() so it is keepable), for which nothing may
- * be evicted.
- */
-const FAULTS: { query: string; versions: number[]; keepable?: false }[] = [
-  { query: '', versions: [1] },
-  { query: 'drop=40000&drops=1', versions: [1] },
-  { query: 'norange=1&drop=30000&drops=1', versions: [1] },
-  { query: 'stall=20000&stalls=1', versions: [1] },
-  { query: 'status=503&fails=1', versions: [1] },
-  { query: 'status=404', versions: [] },
-  { query: 'html200=1', versions: [] },
-  // A body cut short of its Content-Length is resumed: the whole file or an error.
-  { query: 'short=50000', versions: [1] },
-  { query: 'chunked=1', versions: [1] },
-  { query: 'gzipenc=1', versions: [1] },
-  { query: 'redirect=2', versions: [1] },
-  { query: 'redirect=loop', versions: [] },
-  { query: 'vary=X-Tenant', versions: [1], keepable: false },
-  { query: 'cc=no-store', versions: [1] },
-  { query: 'v=1,2', versions: [1, 2] },
-  { query: 'v=2&label=1', versions: [2] },
-  { query: 'ignoreifrange=1&v=1,2&drop=30000&drops=1', versions: [1, 2] },
-  { query: 'noetag=1&ttl=0', versions: [1] },
-];
 
 let server: VolumeServer;
 beforeAll(async () => {
@@ -117,7 +90,7 @@ it(`survives ${rounds} rounds of hostile servers, misuse and quota with no wrong
     try {
       if (attack <= 4) {
         // A hostile server.
-        const fault = FAULTS[below(FAULTS.length)]!;
+        const fault = HOSTILE_FAULTS[below(HOSTILE_FAULTS.length)]!;
         const slices = SLICE_SIZES[below(SLICE_SIZES.length)]!;
         const volumeSeed = 1 + below(12);
         const path = `/gen/${slices}-${volumeSeed}.nii${fault.query ? `?${fault.query}&round=${round}` : `?round=${round % 3}`}`;
