@@ -8,7 +8,7 @@ import { ProjectCountsReporter } from './test/support/ProjectCountsReporter.ts';
 // passes (see build/libraryBuilds.ts): the page entries (default mode), the
 // engine worker and the hash worker (self-contained, stable names), and the
 // prebuilt service worker. `vite` serves the demo from demo/, and vitest runs
-// the unit, browser (Chromium), firefox and package test projects.
+// the unit, browser (Chromium), firefox, webkit and package test projects.
 const BUILDS: Record<string, () => object> = {
   'engine-worker': () => workerBuildConfig('src/worker/worker.ts'),
   'hash-worker': () => workerBuildConfig('src/worker/sha256Worker.ts'),
@@ -65,6 +65,7 @@ export default defineConfig(({ command, mode }) => BUILDS[mode]?.() ?? (command 
           hookTimeout: 120_000,
         },
       },
+      'test/webkit/vitest.config.ts',
       'test/package/vitest.config.ts',
     ],
   },

@@ -1,5 +1,5 @@
 // Run before the browser tests: `node test/support/ensure-browsers.mjs`
-// (Chromium and Firefox ESR) or with the names of the ones a script needs
+// (Chromium, Firefox ESR and WebKitGTK) or with the names of the ones a script needs
 // (`... ensure-browsers.mjs chromium`). Makes sure each exists, installing
 // Debian's packages when we are root on Debian (fresh CI machines), and
 // otherwise fails with the command to run: browser tests must never be
@@ -9,11 +9,12 @@ import { delimiter, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { chromiumVersion, resolveChromium } from './chromium.mjs';
 import { firefoxVersion, resolveFirefox } from './firefox.mjs';
+import { resolveWebKit, webkitVersion, WEBKIT_DEBIAN_PACKAGES } from './webkit.mjs';
 
 /**
  * @typedef {object} BrowserRequirement
  * @property {string} envVar an explicit path that overrides the Debian one
- * @property {string} debianPackage
+ * @property {string | string[]} debianPackage what apt-get installs for it
  * @property {() => string} resolve the executable, or throws with the fix
  * @property {(executablePath: string) => string} version
  */
@@ -22,6 +23,8 @@ import { firefoxVersion, resolveFirefox } from './firefox.mjs';
 const BROWSERS = {
   chromium: { envVar: 'CHROME_PATH', debianPackage: 'chromium', resolve: resolveChromium, version: chromiumVersion },
   firefox: { envVar: 'FIREFOX_PATH', debianPackage: 'firefox-esr', resolve: resolveFirefox, version: firefoxVersion },
+  // WebKitGTK's MiniBrowser with its WebDriver, Xvfb and our launcher's bindings (see docs/webkit.md).
+  webkit: { envVar: 'MINIBROWSER_PATH', debianPackage: WEBKIT_DEBIAN_PACKAGES, resolve: resolveWebKit, version: () => webkitVersion() },
 };
 
 function main() {
@@ -42,7 +45,7 @@ function main() {
     // missing package: installing something else would hide it.
     const misconfigured = missing.filter(({ browser }) => process.env[browser.envVar]);
     if (misconfigured.length > 0 || !canInstallWithApt()) fail(...missing.map(({ error }) => error));
-    installWithApt(missing.map(({ browser }) => browser.debianPackage));
+    installWithApt(missing.flatMap(({ browser }) => browser.debianPackage));
   }
 
   for (const browser of wanted) {
