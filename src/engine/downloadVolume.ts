@@ -127,7 +127,14 @@ export async function downloadVolume(request: DownloadRequest): Promise<Download
   const meta = readMeta(response);
   let encoded = isContentEncoded(response);
   let total = encoded ? null : contentLength(response);
-  const sink = await request.openSink();
+  let sink: ByteSink;
+  try {
+    sink = await request.openSink();
+  } catch (error) {
+    // No file to write to (the disk full, a handle the browser refuses): a coded error, and the body let go.
+    await response.body?.cancel().catch(() => undefined);
+    throw asQuotaError(error, url);
+  }
   const hashing = request.hash !== false;
   let hasher: ChunkHasher | null = hashing ? await createChunkHasher(total, request.hashWorker ?? null) : null;
   let validator = request.expect === 'nifti' ? new NiftiStreamValidator(url) : null;

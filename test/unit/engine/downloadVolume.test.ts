@@ -350,6 +350,29 @@ describe('downloadVolume: running out of storage', () => {
     expect(cancelled).toMatchObject({ code: 'quota' });
   });
 
+  it('a sink that cannot be opened is a coded error, and the body is let go', async () => {
+    let cancelled = false;
+    const body = new Response(
+      new ReadableStream<Uint8Array>({
+        pull: (controller) => controller.enqueue(BODY.slice(0, 1024)),
+        cancel: () => {
+          cancelled = true;
+        },
+      }),
+      { status: 200, headers: { 'Content-Length': String(BODY.byteLength) } },
+    );
+    const refused = async (): Promise<never> => {
+      throw new DOMException('The object is in an invalid state.', 'InvalidStateError');
+    };
+    const { fetch } = scriptedFetch([body]);
+    expect(await failure(request(fetch, { openSink: refused }))).toMatchObject({ code: 'unsupported', message: expect.stringContaining('InvalidStateError') });
+    expect(cancelled).toBe(true);
+    const full = async (): Promise<never> => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    expect(await failure(request(scriptedFetch([ok()]).fetch, { openSink: full }))).toMatchObject({ code: 'quota' });
+  });
+
   it('stops a body without Content-Length at maxUnknownLengthBytes with quota: an endless body fills nothing', async () => {
     let sent = 0;
     const endless = new Response(
