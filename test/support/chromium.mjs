@@ -1,7 +1,6 @@
 // Which Chromium the browser tests drive. Shared by ensure-browsers.mjs (run
 // before vitest) and the test harness, so both agree on one binary.
-import { accessSync, constants } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { isExecutable, versionOf } from './executables.mjs';
 
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -76,20 +75,5 @@ export function resolveChromium() {
  * @returns {string} e.g. "Chromium 156.0.8078.79 built on Debian GNU/Linux 12 (bookworm)"
  */
 export function chromiumVersion(executablePath) {
-  // Only stdout: Debian's launcher script prints shell warnings on stderr.
-  const result = spawnSync(executablePath, ['--version'], { encoding: 'utf8', timeout: 30_000 });
-  if (result.status !== 0) {
-    throw new Error(`${executablePath} --version failed (${result.error?.message ?? `exit ${result.status}`}): ${result.stderr}`);
-  }
-  return result.stdout.trim();
-}
-
-/** @param {string} path */
-function isExecutable(path) {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+  return versionOf(executablePath);
 }

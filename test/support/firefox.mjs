@@ -1,7 +1,6 @@
 // Which Firefox the Firefox tests drive. Shared by ensure-browsers.mjs (run
 // before vitest) and the test launcher, so both agree on one binary.
-import { accessSync, constants } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { isExecutable, versionOf } from './executables.mjs';
 
 /** Debian's Firefox ESR; puppeteer-core drives it over WebDriver BiDi. */
 export const DEFAULT_FIREFOX_PATH = '/usr/bin/firefox-esr';
@@ -26,19 +25,5 @@ export function resolveFirefox() {
  * @returns {string} e.g. "Mozilla Firefox 140.12.0esr"
  */
 export function firefoxVersion(executablePath) {
-  const result = spawnSync(executablePath, ['--version'], { encoding: 'utf8', timeout: 30_000 });
-  if (result.status !== 0) {
-    throw new Error(`${executablePath} --version failed (${result.error?.message ?? `exit ${result.status}`}): ${result.stderr}`);
-  }
-  return result.stdout.trim();
-}
-
-/** @param {string} path */
-function isExecutable(path) {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+  return versionOf(executablePath);
 }

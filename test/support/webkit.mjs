@@ -1,9 +1,10 @@
 // Which WebKitGTK the WebKit tests drive. Shared by the WebKit project's
 // global setup and launcher (test/webkit/support/) and, if it lists webkit,
 // ensure-browsers.mjs, so all agree on one set of binaries.
-import { accessSync, constants, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { isExecutable } from './executables.mjs';
 
 /**
  * Debian 12 packages for the WebKit run: the WebDriver server, the engine with
@@ -69,14 +70,4 @@ export function webkitVersion(_miniBrowser) {
     throw notFound(`The WebKit2 4.1 GObject bindings for ${PYTHON} (${(result.stderr || result.error?.message || '').trim().split('\n').pop()})`);
   }
   return `WebKitGTK ${result.stdout.trim()}`;
-}
-
-/** @param {string} path */
-function isExecutable(path) {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
