@@ -2,20 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
-import type { RequestRecord } from '../../server/requestLog';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { resetServer, testPageURL } from '../../support/testServerClient';
 import { CHROMIUM_ARGS, resolveChromium, waitForBrowserStartup } from '../../support/chromium.mjs';
 
-export type { RequestRecord };
-
-/** Origin of the test dev server, e.g. http://127.0.0.1:41234 */
-export const baseURL: string = inject('baseURL');
-
-export function urlFor(path: string): string {
-  return new URL(path, baseURL).href;
-}
-
-export const testPageURL = urlFor('/test/browser/pages/index.html');
+export { baseURL, resetServer, serverGets, serverRequests, testPageURL, urlFor, type RequestRecord } from '../../support/testServerClient';
 
 export interface LaunchBrowserOptions {
   /** Extra Chromium command-line switches. */
@@ -110,17 +101,6 @@ async function openTestPage(context: BrowserContext, { requireLibrary = true }: 
   return testPage;
 }
 
-/** What the test server has seen for paths (with query) starting with `pathPrefix`, oldest first. */
-export async function serverRequests(pathPrefix: string): Promise<RequestRecord[]> {
-  const response = await fetch(urlFor(`/__test/requests?path=${encodeURIComponent(pathPrefix)}`));
-  if (!response.ok) throw new Error(`GET /__test/requests: ${response.status}`);
-  return (await response.json()) as RequestRecord[];
-}
-
-/** The GET requests the test server has seen for paths starting with `pathPrefix`, oldest first. */
-export async function serverGets(pathPrefix: string): Promise<RequestRecord[]> {
-  return (await serverRequests(pathPrefix)).filter((request) => request.method === 'GET');
-}
 
 export interface BrowserSuite {
   /** The file's Chromium (the test's, with `browserPerTest`). */
@@ -174,8 +154,3 @@ export function useBrowserSuite(options: { page?: boolean; browserPerTest?: bool
   };
 }
 
-/** Forgets the request log and the fails=/drops= counts. */
-export async function resetServer(): Promise<void> {
-  const response = await fetch(urlFor('/__test/reset'), { method: 'POST' });
-  if (!response.ok) throw new Error(`POST /__test/reset: ${response.status}`);
-}

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
-import type { RequestRecord } from '../../server/requestLog';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { resetServer, testPageURL } from '../../support/testServerClient';
 import { resolveFirefox } from '../../support/firefox.mjs';
 
 // Firefox ESR driven by puppeteer-core over WebDriver BiDi, against the same
@@ -11,14 +11,7 @@ import { resolveFirefox } from '../../support/firefox.mjs';
 // Chromium project. Puppeteer's page.evaluate(fn, ...args) passes its
 // arguments one by one, unlike Playwright's single argument.
 
-/** Origin of the Firefox project's test dev server, e.g. http://127.0.0.1:41234 */
-export const baseURL: string = inject('baseURL');
-
-export function urlFor(path: string): string {
-  return new URL(path, baseURL).href;
-}
-
-export const testPageURL = urlFor('/test/browser/pages/index.html');
+export { baseURL, resetServer, serverGets, testPageURL, urlFor } from '../../support/testServerClient';
 
 /** Firefox starts in 3-5 s here; this is for a loaded machine, not a normal start. */
 const LAUNCH_TIMEOUT_MS = 60_000;
@@ -151,18 +144,7 @@ export function useFirefoxSuite(options: { page?: boolean } = {}): { readonly br
   };
 }
 
-/** The GET requests the test server has seen for paths (with query) starting with `pathPrefix`, oldest first. */
-export async function serverGets(pathPrefix: string): Promise<RequestRecord[]> {
-  const response = await fetch(urlFor(`/__test/requests?path=${encodeURIComponent(pathPrefix)}`));
-  if (!response.ok) throw new Error(`GET /__test/requests: ${response.status}`);
-  return ((await response.json()) as RequestRecord[]).filter((request) => request.method === 'GET');
-}
 
-/** Forgets the request log and the fails=/drops= counts. */
-export async function resetServer(): Promise<void> {
-  const response = await fetch(urlFor('/__test/reset'), { method: 'POST' });
-  if (!response.ok) throw new Error(`POST /__test/reset: ${response.status}`);
-}
 
 /**
  * `promise`, or a rejection with `message` after `ms`. A result that arrives

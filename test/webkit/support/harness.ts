@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
-import type { RequestRecord } from '../../server/requestLog';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { resetServer, testPageURL } from '../../support/testServerClient';
 import { launchWebKit, type WebKitBrowser, type WebKitBrowserKind } from './launchWebKit';
 
-/** Origin of the WebKit project's test dev server, e.g. http://127.0.0.1:41234 */
-export const baseURL: string = inject('baseURL');
-
-export function urlFor(path: string): string {
-  return new URL(path, baseURL).href;
-}
-
-/** The Chromium project's test page: window.volumeCache (/src/index.ts), sha256Hex, readRangeFromServer. */
-export const testPageURL = urlFor('/test/browser/pages/index.html');
+export { baseURL, resetServer, serverGets, testPageURL, urlFor } from '../../support/testServerClient';
 
 const PAGE_READY_TIMEOUT_MS = 30_000;
 /** A failure report waits this long for the page's log, then goes without it. */
@@ -97,15 +89,4 @@ function pageLogSince(since: number): string[] {
   return log.filter((entry) => entry.at >= since).map((entry) => entry.line);
 }
 
-/** The GET requests the test server has seen for paths (with query) starting with `pathPrefix`, oldest first. */
-export async function serverGets(pathPrefix: string): Promise<RequestRecord[]> {
-  const response = await fetch(urlFor(`/__test/requests?path=${encodeURIComponent(pathPrefix)}`));
-  if (!response.ok) throw new Error(`GET /__test/requests: ${response.status}`);
-  return ((await response.json()) as RequestRecord[]).filter((request) => request.method === 'GET');
-}
 
-/** Clears the test server's request log and fault counts. */
-export async function resetServer(): Promise<void> {
-  const response = await fetch(urlFor('/__test/reset'), { method: 'POST' });
-  if (!response.ok) throw new Error(`POST /__test/reset: ${response.status}`);
-}
