@@ -117,7 +117,9 @@ it('while v2 waits for v1 to finish caching a miss, an open page and a new one r
 
   await expectRead(await readOutcome(a, 'z'), z, ['miss']);
   const v2Everywhere = { controller: 2, active: 2, waiting: null, installing: null };
-  await expect.poll(() => serviceWorkerBuildsSeenBy(a), { timeout: 15_000 }).toEqual(v2Everywhere);
+  // Alone this takes a moment; in two of three full CI runs v1 stayed busy past 15 s after z's
+  // last byte (cause not found yet: see the issue notes), so the wait allows a file lease's 60 s.
+  await expect.poll(() => serviceWorkerBuildsSeenBy(a), { timeout: 60_000 }).toEqual(v2Everywhere);
   await expect.poll(() => serviceWorkerBuildsSeenBy(b), { timeout: 15_000 }).toEqual(v2Everywhere);
 
   // v2 serves what the page's worker and v1 cached, to both pages, and caches a miss of its own.
