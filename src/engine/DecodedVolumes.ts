@@ -89,13 +89,12 @@ export class DecodedVolumes {
   /**
    * Refuses, with `unsupported`, a cached volume whose voxels no one buffer
    * can hold, known from its stored header before anything is read (and, in
-   * an encrypted partition, decrypted) for nothing. Small volumes are not
-   * asked about: every browser run here hands out buffers below 1 GiB.
+   * an encrypted partition, decrypted) for nothing.
    */
   refuseUndecodable(entry: StoredEntry | null, url: string): void {
     if (!entry?.nifti) return;
     const voxelBytes = summaryVoxelBytes(entry.nifti);
-    if (voxelBytes >= 2 ** 30 && !fitsInOneBuffer(voxelBytes)) throw tooLargeForOneBuffer(voxelBytes, url);
+    if (!fitsInOneBuffer(voxelBytes)) throw tooLargeForOneBuffer(voxelBytes, url);
   }
 
   /** The stored thumbnail of an entry, or null (queuing one to be made). */

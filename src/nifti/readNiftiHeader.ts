@@ -1,6 +1,7 @@
 import { isNIFTI, readHeader } from 'nifti-reader-js';
 import type { NiftiHeaderFields } from './NiftiHeaderFields';
 import { niftiHeaderSize } from './niftiHeaderSize';
+import { summaryVoxelBytes } from './summaryVoxelBytes';
 
 /**
  * Why no fields could be read: `no-header` (sizeof_hdr is neither 348 nor 540
@@ -40,7 +41,7 @@ export function readNiftiHeader(bytes: Uint8Array): NiftiHeaderFields | NiftiHea
     datatypeCode: parsed.datatypeCode,
     bitpix: parsed.numBitsPerVoxel,
     voxOffset: parsed.vox_offset,
-    voxelBytes: Math.ceil((dims.reduce((product, d) => product * d, 1) * parsed.numBitsPerVoxel) / 8),
+    voxelBytes: summaryVoxelBytes({ dims, bitsPerVoxel: parsed.numBitsPerVoxel }),
     sclSlope: parsed.scl_slope,
     sclInter: parsed.scl_inter,
     calMin: parsed.cal_min,

@@ -9,6 +9,9 @@ import { VolumeCacheError } from '../errors';
  */
 export const SLICE_BYTES = 64 * 1024 * 1024;
 
+/** Sizes fitsInOneBuffer() answers without allocating. */
+const ALWAYS_FITS_BYTES = 2 ** 30;
+
 /**
  * One buffer for a whole volume, or an `unsupported` error saying what to do
  * instead. Browsers cap a single ArrayBuffer (Chromium 150 refuses 2.25 GiB
@@ -39,8 +42,10 @@ export function tooLargeForOneBuffer(bytes: number, url?: string, cause?: unknow
  * real, since the cap differs by browser and build (Chromium 150 here
  * refuses anything past 2 GiB less 2 MiB; Firefox allows more). The buffer
  * is dropped at once: zeroed memory is reserved, not touched, so this is cheap.
+ * Below 1 GiB it is not asked: every browser run here hands out such buffers.
  */
 export function fitsInOneBuffer(bytes: number): boolean {
+  if (bytes < ALWAYS_FITS_BYTES) return true;
   try {
     return new ArrayBuffer(bytes).byteLength === bytes;
   } catch {
